@@ -1,0 +1,99 @@
+/**
+ * The one configuration schema. Parsed once at start-up (`loadConfig`) from the environment
+ * (and `.env` if present); everything else receives the typed `Config`. Nothing else reads
+ * process.env. Error messages name the variable and what is allowed, never its value.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional());
+const intWithDefault = (def: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const boolWithDefault = (def: boolean) =>
+  z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false'))
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const list = z.preprocess(emptyToUndefined, z.string().optional())
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+
+export const MJ_FLAVOURS = ['auto', 'oss', 'plus', 'trueai', 'newapi'] as const;
+export type MjFlavour = (typeof MJ_FLAVOURS)[number];
+
+export const ConfigSchema = z.object({
+  /** The part of the proxy URL before `/mj` (may carry its own path prefix). Unset = embedded simulator. */
+  MJ_BASE_URL: optionalUrl,
+  MJ_API_KEY: optionalString,
+  /** How the key is sent: `mj-api-secret` header (default), raw `Authorization`, or `Authorization: Bearer`. */
+  MJ_AUTH_HEADER: z.preprocess(emptyToUndefined, z.enum(['mj-api-secret', 'authorization', 'bearer']).default('mj-api-secret')),
+  MJ_MODE: z.preprocess(emptyToUndefined, z.enum(['fast', 'relax', 'turbo']).optional()),
+  /** Which proxy implementation is behind MJ_BASE_URL; `auto` probes it. */
+  MJ_FLAVOUR: z.preprocess(emptyToUndefined, z.enum(MJ_FLAVOURS).default('auto')),
+  MJ_POLL_INTERVAL_MS: intWithDefault(3000, 50, 600_000),
+  /** A task that has not finished after this long fails with a clear message. */
+  MJ_TASK_TIMEOUT_MS: intWithDefault(15 * 60_000, 1000, 24 * 3600_000),
+  MJ_REQUEST_TIMEOUT_MS: intWithDefault(30_000, 100, 600_000),
+
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with "/"').optional()),
+  TELEGRAM_WEBHOOK_URL: optionalUrl,
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().min(12).regex(/^[A-Za-z0-9_-]+$/).optional()),
+
+  DISCORD_TOKEN: optionalString,
+  DISCORD_API_BASE: optionalUrl,
+  DISCORD_GUILD_ID: optionalString,
+
+  /** `sqlite://path` (default ./data/mjbot.sqlite) or `redis://...`; `memory://` for tests. */
+  STORE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^(sqlite|redis|rediss|memory):\/\//, 'must start with sqlite://, redis:// or memory://').default('sqlite://./data/mjbot.sqlite')),
+  /** Public base URL of the notifyHook receiver; unset = polling only. */
+  PUBLIC_URL: optionalUrl,
+  HTTP_PORT: intWithDefault(8787, 0, 65535),
+  /** Secret that signs button payloads and hook URLs; generated and stored if unset. */
+  BOT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
+
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['en', 'zh']).default('en')),
+  OUTPUT_DIR: z.preprocess(emptyToUndefined, z.string().default('./output')),
+  MAX_IMAGE_BYTES: intWithDefault(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
+  /** In groups, only the requester may press a result's buttons unless this is false. */
+  OWNER_ONLY_BUTTONS: boolWithDefault(true),
+  ADMIN_USERS: list,
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+
+/** Names whose values must never be printed. */
+export const SECRET_KEYS = ['MJ_API_KEY', 'TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'BOT_SECRET', 'TELEGRAM_WEBHOOK_SECRET'] as const;
+
+/** Parse an environment-like record. Throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '?');
+    return `  ${name}: ${describeIssue(issue)}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, { cause: parsed.error });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // Never echo the received value: it may be a secret.
+  if (issue.code === 'invalid_value' && 'values' in issue) return `must be one of ${issue.values.join(', ')}`;
+  if (issue.code === 'too_small' && issue.origin === 'string') return `must be at least ${String(issue.minimum)} characters`;
+  if (issue.code === 'too_small' || issue.code === 'too_big') return `out of range (${issue.message})`;
+  if (issue.code === 'invalid_format') return issue.format === 'url' ? 'must be an http(s) URL' : issue.message;
+  if (issue.code === 'invalid_type') return `must be a ${issue.expected}`;
+  return issue.message;
+}
+
+/** Read process.env (plus `.env` if present) once. The only place in the codebase that touches process.env. */
+export async function loadConfig(envFile = '.env'): Promise<Config> {
+  const { existsSync } = await import('node:fs');
+  const fileEnv: Record<string, string> = {};
+  if (existsSync(envFile)) {
+    const dotenv = await import('dotenv');
+    const { readFileSync } = await import('node:fs');
+    Object.assign(fileEnv, dotenv.parse(readFileSync(envFile)));
+  }
+  return parseConfig({ ...fileEnv, ...process.env });
+}

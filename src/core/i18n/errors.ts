@@ -1,0 +1,30 @@
+/** User-facing text for every error code (see src/errors.ts). `{detail}` is the proxy's own text when useful. */
+import type { Dictionary } from './index.js';
+
+export const errorMessages: Dictionary = {
+  'error.MJ_AUTH_FAILED': { en: 'The Midjourney proxy rejected our credentials. Please tell the bot admin.', zh: 'Midjourney 代理拒绝了凭据，请联系机器人管理员。' },
+  'error.MJ_RATE_LIMITED': { en: 'The Midjourney proxy is busy (rate limited). Please try again in a moment.', zh: 'Midjourney 代理繁忙（限流），请稍后再试。' },
+  'error.MJ_QUEUE_FULL': { en: 'The drawing queue is full. Please try again in a few minutes.', zh: '绘图队列已满，请几分钟后再试。' },
+  'error.MJ_BANNED_PROMPT': { en: 'Midjourney refused this prompt (banned word: {word}). Please rephrase it.', zh: 'Midjourney 拒绝了该提示词（敏感词：{word}），请修改后重试。' },
+  'error.MJ_NOT_FOUND': { en: 'That task no longer exists on the Midjourney proxy.', zh: '该任务在 Midjourney 代理上已不存在。' },
+  'error.MJ_VALIDATION': { en: 'The Midjourney proxy rejected the request: {detail}', zh: 'Midjourney 代理拒绝了请求：{detail}' },
+  'error.MJ_SUBMIT_FAILED': { en: 'The Midjourney proxy could not take the job: {detail}', zh: 'Midjourney 代理未能接受任务：{detail}' },
+  'error.MJ_UNSUPPORTED': { en: 'This action is not available on the configured Midjourney proxy.', zh: '当前配置的 Midjourney 代理不支持此操作。' },
+  'error.MJ_SERVER_ERROR': { en: 'The Midjourney proxy had an internal error. Please try again later.', zh: 'Midjourney 代理内部错误，请稍后再试。' },
+  'error.MJ_BAD_RESPONSE': { en: 'The Midjourney proxy sent an answer we could not understand.', zh: 'Midjourney 代理返回了无法识别的响应。' },
+  'error.MJ_NETWORK': { en: 'Could not reach the Midjourney proxy. Please try again later.', zh: '无法连接 Midjourney 代理，请稍后再试。' },
+  'error.MJ_TASK_FAILED': { en: 'Midjourney could not finish this job: {detail}', zh: 'Midjourney 未能完成该任务：{detail}' },
+  'error.MJ_TASK_TIMEOUT': { en: 'This job did not finish within {minutes} minutes and was given up.', zh: '该任务在 {minutes} 分钟内未完成，已放弃。' },
+  'error.BAD_INPUT': { en: '{detail}', zh: '{detail}' },
+  'error.BUTTON_INVALID': { en: 'This button is not valid (it may have been tampered with).', zh: '此按钮无效（可能已被篡改）。' },
+  'error.BUTTON_EXPIRED': { en: 'This button has expired. Please start a new job.', zh: '此按钮已过期，请重新开始任务。' },
+  'error.NOT_OWNER': { en: 'Only {owner} can use the buttons on this image.', zh: '只有 {owner} 可以使用这张图片的按钮。' },
+  'error.FORM_EXPIRED': { en: 'This step has expired or was already answered.', zh: '此步骤已过期或已提交。' },
+  'error.IMAGE_INVALID': { en: 'That file is not an image I can use (PNG, JPEG, WebP or GIF).', zh: '该文件不是可用的图片（支持 PNG、JPEG、WebP、GIF）。' },
+  'error.IMAGE_TOO_LARGE': { en: 'That image is too large (max {maxMb} MB).', zh: '图片太大（最大 {maxMb} MB）。' },
+  'error.IMAGE_DOWNLOAD_FAILED': { en: 'Could not download the image. Please try again.', zh: '无法下载图片，请重试。' },
+  'error.FORBIDDEN': { en: 'You are not allowed to use this bot here.', zh: '你无权在此使用本机器人。' },
+  'error.QUOTA_EXCEEDED': { en: 'You have reached your limit: {detail}', zh: '你已达到使用上限：{detail}' },
+  'error.CONFIG_INVALID': { en: 'The bot is misconfigured. Please tell the bot admin.', zh: '机器人配置有误，请联系管理员。' },
+  'error.INTERNAL': { en: 'Something went wrong on our side. Please try again.', zh: '我们这边出了点问题，请重试。' },
+};
