@@ -47,7 +47,8 @@ export const ConfigSchema = z.object({
   STORE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^(sqlite|redis|rediss|memory):\/\//, 'must start with sqlite://, redis:// or memory://').default('sqlite://./data/mjbot.sqlite')),
   /** Public base URL of the notifyHook receiver; unset = polling only. */
   PUBLIC_URL: optionalUrl,
-  HTTP_PORT: intWithDefault(8787, 0, 65535),
+  /** Port of the HTTP server (notifyHook receiver, Telegram webhook, /healthz, /metrics). Unset and no PUBLIC_URL = no server. */
+  HTTP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
   /** Secret that signs button payloads and hook URLs; generated and stored if unset. */
   BOT_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
 

@@ -114,7 +114,7 @@ export interface FormView {
 /** What the service answers a command / press / form with. */
 export type Reply =
   /** A task was submitted; its message is opened and kept up to date through the Presenter. */
-  | { type: 'task'; taskId: string; ref?: MessageRef }
+  | { type: 'task'; taskId?: string; ref?: MessageRef }
   /** Ask the user for more input (Discord modal, Telegram ForceReply, console question). */
   | { type: 'form'; form: FormView }
   /** Plain answer (help, settings, seed, task status…). `ephemeral` = only the actor should see it. */

@@ -19,3 +19,19 @@ export const commonMessages: Dictionary = {
   'word.submit': { en: 'Submit', zh: '提交' },
   'word.open': { en: 'Open', zh: '打开' },
 };
+
+/** Form steps (Custom Zoom, Vary Region, describe → imagine, remix). */
+export const formMessages: Dictionary = {
+  'form.promptLabel': { en: 'Prompt', zh: '提示词' },
+  'form.promptPlaceholder': { en: 'Describe what to draw', zh: '描述要绘制的内容' },
+  'form.zoomPlaceholder': { en: 'your prompt --zoom 1.5', zh: '你的提示词 --zoom 1.5' },
+  'form.zoomHint': { en: 'Edit the prompt and keep --zoom with a value between 1 and 2 (e.g. --zoom 1.5).', zh: '编辑提示词，并保留 --zoom 参数，取值 1 到 2（例如 --zoom 1.5）。' },
+  'form.regionHint': { en: 'Choose the area to redraw, or reply with a black-and-white PNG mask (white = redraw). You may edit the prompt too.', zh: '选择要重绘的区域，或回复一张黑白 PNG 蒙版（白色 = 重绘）。也可以修改提示词。' },
+  'form.promptHint': { en: 'Edit the prompt if you like, then send it to draw.', zh: '可以修改提示词，然后发送即可开始绘制。' },
+  'form.remixTitle': { en: 'Remix prompt', zh: 'Remix 提示词' },
+  'form.remixHint': { en: 'Remix is on: edit the prompt for this variation, then send it.', zh: 'Remix 模式已开启：编辑本次变化的提示词后发送。' },
+  'form.imagineTitle': { en: 'Imagine', zh: '绘制' },
+  'form.cancelled': { en: 'Cancelled.', zh: '已取消。' },
+  'form.sent': { en: 'Sent.', zh: '已提交。' },
+  'form.replyHere': { en: 'Reply to this message with your answer.', zh: '请回复此消息作答。' },
+};

@@ -3,12 +3,12 @@
  * `{ key: { en, zh } }` entries; `t()` merges them. Placeholders are `{name}`.
  */
 import type { Locale } from '../types.js';
-import { commonMessages } from './common.js';
+import { commonMessages, formMessages } from './common.js';
 import { errorMessages } from './errors.js';
 
 export type Dictionary = Record<string, { en: string; zh: string }>;
 
-const dictionaries: Dictionary[] = [commonMessages, errorMessages];
+const dictionaries: Dictionary[] = [commonMessages, formMessages, errorMessages];
 const merged = new Map<string, { en: string; zh: string }>();
 for (const dict of dictionaries) for (const [key, value] of Object.entries(dict)) merged.set(key, value);
 

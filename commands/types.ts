@@ -1,0 +1,60 @@
+/**
+ * Platform-neutral command definitions. Each file in commands/ exports one `Command`; the
+ * Discord adapter turns them into slash commands, the Telegram adapter into /commands, the
+ * console into typed lines. Handlers validate with their zod schema and call the MJ service.
+ */
+import type { z } from 'zod';
+import type { MjService } from '../src/core/service.js';
+import type { Locale, Origin, Reply } from '../src/core/types.js';
+
+export interface Localized {
+  en: string;
+  zh: string;
+}
+
+export type OptionType = 'string' | 'integer' | 'choice' | 'image' | 'images';
+
+export interface CommandOption {
+  /** Lowercase [a-z0-9_], ≤ 32 chars (Discord and Telegram rules). */
+  name: string;
+  type: OptionType;
+  required: boolean;
+  /** ≤ 100 chars in each language (Discord limit). */
+  description: Localized;
+  choices?: { value: string; name: Localized }[];
+  /** `images`: how many. Discord expands to `<name>1..<name>N` attachment options (first `min` required). */
+  min?: number;
+  max?: number;
+  /** String options: max length. */
+  maxLength?: number;
+}
+
+/** An image the user attached (bytes already downloaded by the adapter, size-capped). */
+export interface ImageInput {
+  bytes: Uint8Array;
+  name?: string;
+}
+
+export type CommandInput = Record<string, string | number | ImageInput | ImageInput[] | undefined>;
+
+export interface CommandContext {
+  service: MjService;
+  origin: Origin;
+  locale: Locale;
+  /** Task id of the bot message the command replies to (Telegram reply, console "last result"), if any. */
+  replyToTaskId?: string;
+}
+
+export interface Command {
+  name: string;
+  description: Localized;
+  options: CommandOption[];
+  /** Free text after the command (Telegram, console) fills this option (e.g. imagine → prompt). */
+  textOption?: string;
+  /** Hidden from menus (e.g. start). */
+  hidden?: boolean;
+  execute(input: CommandInput, ctx: CommandContext): Promise<Reply>;
+}
+
+/** Helper for handlers: parse input with a zod schema or answer with a localized BAD_INPUT error. */
+export type SchemaOf<T extends z.ZodType> = z.output<T>;

@@ -1,0 +1,120 @@
+/**
+ * Composition root: builds the store, MJ clients, codec, service and HTTP receiver from one
+ * parsed Config. Front ends are started by src/main.ts on top of the returned App.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { MjClient } from './mj/client.js';
+import type { SpeedMode } from './mj/schemas.js';
+import { createButtonCodec } from './core/buttons/codec.js';
+import { startNotifyServer, type NotifyServer, type NotifyServerOptions } from './core/notify-server.js';
+import { MjService } from './core/service.js';
+import { openStore, type Store } from './core/store.js';
+import { startSimulator, type Simulator } from './sim/index.js';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  service: MjService;
+  /** The embedded simulator when MJ_BASE_URL is unset. */
+  sim?: Simulator;
+  /** Base URL of the MJ proxy in use. */
+  mjBaseUrl: string;
+  http?: NotifyServer;
+  /** Derive a named secret from the bot secret (hook path, webhook secret…). */
+  secretFor(purpose: string): string;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Options for the embedded simulator (demo timing by default). */
+  simStepMs?: number;
+  /** Extra HTTP routes (Telegram webhook, metrics). */
+  httpExtra?: NotifyServerOptions['extra'];
+}
+
+/** The bot secret signs button payloads; generated once and kept in the store if not configured. */
+async function botSecret(config: Config, store: Store): Promise<string> {
+  if (config.BOT_SECRET) return config.BOT_SECRET;
+  const saved = await store.get<string>('meta', 'bot-secret');
+  if (saved) return saved;
+  const fresh = randomBytes(32).toString('base64url');
+  await store.set('meta', 'bot-secret', fresh);
+  return fresh;
+}
+
+export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
+  const store = await openStore(config.STORE_URL);
+  const secret = await botSecret(config, store);
+  const secretFor = (purpose: string) => createHmac('sha256', secret).update(purpose).digest('base64url').slice(0, 32);
+  const sim = config.MJ_BASE_URL ? undefined : await startSimulator({ stepMs: opts.simStepMs ?? 700 });
+  const mjBaseUrl = config.MJ_BASE_URL ?? sim!.url;
+  if (sim) logger.info({ url: sim.url }, 'MJ_BASE_URL unset: using the embedded simulator');
+
+  const clients = new Map<string, MjClient>();
+  const clientFor = (mode?: SpeedMode): MjClient => {
+    const effective = mode ?? config.MJ_MODE;
+    const key = effective ?? 'default';
+    let client = clients.get(key);
+    if (!client) {
+      client = new MjClient({
+        baseUrl: mjBaseUrl,
+        apiKey: config.MJ_API_KEY,
+        authHeader: config.MJ_AUTH_HEADER,
+        mode: effective,
+        flavour: sim ? 'plus' : config.MJ_FLAVOUR,
+        timeoutMs: config.MJ_REQUEST_TIMEOUT_MS,
+        logger,
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
+
+  const hookSecret = secretFor('notify-hook');
+  const notifyHook = config.PUBLIC_URL ? `${config.PUBLIC_URL.replace(/\/$/, '')}/mj/notify/${hookSecret}` : undefined;
+  const codec = createButtonCodec({ secret, store });
+  const service = new MjService({
+    config,
+    store,
+    logger,
+    clientFor,
+    codec,
+    notifyHook,
+    imageAllowHosts: [new URL(mjBaseUrl).host],
+  });
+
+  let http: NotifyServer | undefined;
+  if (config.HTTP_PORT !== undefined || config.PUBLIC_URL) {
+    http = await startNotifyServer({
+      port: config.HTTP_PORT ?? 8787,
+      secret: hookSecret,
+      logger,
+      knows: async (id) => (await service.records.get(id)) !== undefined,
+      ingest: (task) => service.ingest(task),
+      health: async () => ({ ok: true, store: store.kind, tracked: service.tracker.size }),
+      extra: opts.httpExtra,
+    });
+    logger.info({ url: http.url, notify: Boolean(notifyHook) }, 'HTTP server listening');
+  }
+
+  return {
+    config,
+    logger,
+    store,
+    service,
+    sim,
+    mjBaseUrl,
+    http,
+    secretFor,
+    async close() {
+      await service.stop();
+      await http?.close();
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      await sim?.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Hands task views to the front ends, coalescing per message: while an update is in flight or
+ * the message was updated less than `presenter.minUpdateIntervalMs` ago, only the newest view is
+ * kept. Final views skip the interval and are retried until they get through.
+ */
+import type { Logger } from '../log.js';
+import type { MessageRef, Presenter, TaskView } from './types.js';
+
+interface Slot {
+  ref: MessageRef;
+  pending?: TaskView;
+  inFlight?: Promise<void>;
+  timer?: NodeJS.Timeout;
+  lastAt: number;
+  waiters: (() => void)[];
+}
+
+export interface DeliveryOptions {
+  logger: Logger;
+  /** Called when a presenter replaced the message (new ref to persist). */
+  onRef: (key: string, ref: MessageRef) => Promise<void> | void;
+  finalRetries?: number;
+  retryDelayMs?: number;
+}
+
+export class Delivery {
+  private readonly slots = new Map<string, Slot>();
+  private readonly presenters = new Map<string, Presenter>();
+  private closed = false;
+
+  constructor(private readonly opts: DeliveryOptions) {}
+
+  addPresenter(presenter: Presenter): void {
+    this.presenters.set(presenter.platform, presenter);
+  }
+
+  presenter(platform: string): Presenter | undefined {
+    return this.presenters.get(platform);
+  }
+
+  /** Queue `view` for the message `ref`; resolves once it (or a newer view) was handed over. */
+  push(key: string, ref: MessageRef, view: TaskView): Promise<void> {
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = { ref, lastAt: 0, waiters: [] };
+      this.slots.set(key, slot);
+    }
+    slot.ref = ref;
+    // A final view is never replaced by a later non-final one (out-of-order callers).
+    if (!(slot.pending?.final && !view.final)) slot.pending = view;
+    const done = new Promise<void>((resolve) => slot.waiters.push(resolve));
+    this.schedule(key, slot);
+    return done;
+  }
+
+  private schedule(key: string, slot: Slot): void {
+    if (slot.inFlight || slot.timer || !slot.pending) return;
+    const presenter = this.presenters.get(slot.ref.chat.platform);
+    const interval = presenter?.minUpdateIntervalMs ?? 0;
+    const wait = slot.pending.final ? 0 : Math.max(0, slot.lastAt + interval - Date.now());
+    if (wait === 0) return this.flush(key, slot);
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      this.flush(key, slot);
+    }, wait);
+    slot.timer.unref?.();
+  }
+
+  private flush(key: string, slot: Slot): void {
+    const view = slot.pending;
+    if (!view) return;
+    if (slot.timer) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+    }
+    slot.pending = undefined;
+    const waiters = slot.waiters.splice(0);
+    slot.inFlight = this.send(key, slot, view).finally(() => {
+      slot.inFlight = undefined;
+      slot.lastAt = Date.now();
+      for (const resolve of waiters) resolve();
+      if (slot.pending) this.schedule(key, slot);
+      else if (view.final) this.slots.delete(key);
+    });
+  }
+
+  private async send(key: string, slot: Slot, view: TaskView): Promise<void> {
+    const presenter = this.presenters.get(slot.ref.chat.platform);
+    if (!presenter) {
+      this.opts.logger.warn({ key, platform: slot.ref.chat.platform }, 'no presenter for platform; update dropped');
+      return;
+    }
+    const attempts = view.final ? (this.opts.finalRetries ?? 5) : 1;
+    for (let attempt = 1; attempt <= attempts && !this.closed; attempt++) {
+      try {
+        const newRef = await presenter.update(slot.ref, view);
+        if (newRef) {
+          slot.ref = newRef;
+          await this.opts.onRef(key, newRef);
+        }
+        return;
+      } catch (err) {
+        this.opts.logger.warn({ key, err, attempt, final: view.final }, 'presenter update failed');
+        if (attempt < attempts) await sleep((this.opts.retryDelayMs ?? 1000) * attempt);
+      }
+    }
+  }
+
+  /** Wait for everything queued to be handed over (used on shutdown and in tests). */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 50; i++) {
+      const busy = [...this.slots.values()].filter((s) => s.inFlight || s.pending);
+      if (busy.length === 0) return;
+      for (const s of busy) if (!s.inFlight && s.pending && s.pending.final) this.schedule('', s);
+      await Promise.all(busy.map((s) => s.inFlight ?? sleep(20)));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,186 @@
+/**
+ * Download an image from a URL we do not control (MJ results on Discord's CDN, relay gateway
+ * URLs, links users paste): size-capped while streaming, time-boxed, SSRF-guarded on every
+ * redirect hop, and verified by content. Error messages never contain query strings, because
+ * signed CDN URLs carry their tokens there.
+ */
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { Agent, request, type Dispatcher } from 'undici';
+import { BotError, UserInputError } from '../../errors.js';
+import { sniffImage, toDataUrl, type ImageMime } from './sniff.js';
+import { isAllowedHost, isPrivateAddress, resolveHost, type ResolvedAddress } from './ssrf.js';
+
+export interface DownloadOptions {
+  /** Refuse (IMAGE_TOO_LARGE) as soon as more than this many bytes arrive. */
+  maxBytes: number;
+  /** Whole download, redirects included (default 20000). */
+  timeoutMs?: number;
+  /** Send through this dispatcher (e.g. an outbound proxy); default: a private agent pinned to the checked addresses. */
+  dispatcher?: Dispatcher;
+  /** Sent to the first origin only; dropped when a redirect leaves it (they may hold credentials). */
+  headers?: Record<string, string>;
+  /**
+   * SSRF guard: hosts (hostname[:port]) that may be private/loopback (e.g. the configured proxy's own
+   * host, the embedded simulator). Any other URL resolving to a private, loopback, link-local, CGNAT or
+   * unique-local address (IPv4 and IPv6, incl. IPv4-mapped) is refused.
+   */
+  allowHosts?: string[];
+  /** Skip the SSRF guard entirely (tests of other modules). */
+  allowPrivate?: boolean;
+}
+
+export interface DownloadedImage {
+  bytes: Buffer;
+  mime: ImageMime;
+  ext: string;
+  width?: number;
+  height?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/** The URL without credentials, query or fragment: safe for logs and error messages. */
+export function safeUrl(url: URL | string): string {
+  try {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+function maxMb(maxBytes: number): number {
+  return Math.round((maxBytes / (1024 * 1024)) * 10) / 10;
+}
+
+function tooLarge(maxBytes: number, where: string): UserInputError {
+  return new UserInputError('IMAGE_TOO_LARGE', `image larger than ${maxBytes} bytes: ${where}`, { maxMb: maxMb(maxBytes) });
+}
+
+function failed(message: string, context: Record<string, string | number | boolean>, cause?: unknown): BotError {
+  return new BotError('IMAGE_DOWNLOAD_FAILED', message, context, cause === undefined ? undefined : { cause });
+}
+
+function parseHttpUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw failed('not a valid URL', { reason: 'url' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw failed(`unsupported scheme ${url.protocol}`, { reason: 'url' });
+  return url;
+}
+
+/** Connect only to the addresses the guard already checked (no second DNS answer can sneak in). */
+function pinnedLookup(checked: Map<string, ResolvedAddress[]>, fallback: LookupFunction): LookupFunction {
+  return (hostname, options, callback) => {
+    const addresses = checked.get(hostname.toLowerCase());
+    const first = addresses?.[0];
+    if (!addresses || !first) return fallback(hostname, options, callback);
+    if (options.all) callback(null, addresses);
+    else callback(null, first.address, first.family);
+  };
+}
+
+async function guard(url: URL, opts: DownloadOptions, checked: Map<string, ResolvedAddress[]>): Promise<void> {
+  if (opts.allowPrivate || isAllowedHost(url, opts.allowHosts)) return;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const addresses = await resolveHost(host);
+  if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {
+    throw failed(`refused to fetch a private address: ${safeUrl(url)}`, { reason: 'blocked' });
+  }
+  checked.set(host, addresses);
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], declared: string | string[] | undefined, maxBytes: number, where: string): Promise<Buffer> {
+  const length = Number(Array.isArray(declared) ? declared[0] : declared);
+  if (Number.isFinite(length) && length > maxBytes) {
+    body.destroy();
+    throw tooLarge(maxBytes, where);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    total += buf.length;
+    if (total > maxBytes) {
+      body.destroy(); // closes the connection: the rest is never read
+      throw tooLarge(maxBytes, where);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function toDownloadError(err: unknown, url: URL | undefined, deadline: AbortSignal): BotError {
+  if (err instanceof BotError) return err;
+  const where = url ? safeUrl(url) : '<url>';
+  const code = (err as { code?: unknown } | null)?.code;
+  if (deadline.aborted || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
+    return failed(`download timed out: ${where}`, { reason: 'timeout' }, err);
+  }
+  return failed(`download failed (${typeof code === 'string' ? code : 'network error'}): ${where}`, { reason: 'network' }, err);
+}
+
+/**
+ * Download an image: http/https only, at most 3 redirects, SSRF-checked on each hop, streamed with a
+ * byte cap, and verified by its magic bytes. Errors: IMAGE_TOO_LARGE (context.maxMb), IMAGE_INVALID,
+ * IMAGE_DOWNLOAD_FAILED (context.reason: url | blocked | timeout | network | status | redirects;
+ * context.status for HTTP errors — 403/404/410 usually mean an expired signed URL worth refreshing).
+ */
+export async function downloadImage(rawUrl: string, opts: DownloadOptions): Promise<DownloadedImage> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const checked = new Map<string, ResolvedAddress[]>();
+  const agent = opts.dispatcher
+    ? undefined
+    : new Agent({ connect: { lookup: pinnedLookup(checked, dnsLookup as LookupFunction), timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  let url: URL | undefined;
+  try {
+    url = parseHttpUrl(rawUrl);
+    let headers = opts.headers ?? {};
+    for (let hop = 0; ; hop++) {
+      await guard(url, opts, checked);
+      const res = await request(url, { method: 'GET', headers, dispatcher: opts.dispatcher ?? agent, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const where = safeUrl(url);
+      if (REDIRECT_STATUSES.has(res.statusCode)) {
+        res.body.destroy();
+        const location = Array.isArray(res.headers.location) ? res.headers.location[0] : res.headers.location;
+        if (!location) throw failed(`redirect without a location: ${where}`, { reason: 'redirects', status: res.statusCode });
+        if (hop >= MAX_REDIRECTS) throw failed(`too many redirects: ${where}`, { reason: 'redirects' });
+        const next = parseHttpUrl(new URL(location, url).href);
+        if (next.origin !== url.origin) headers = {};
+        url = next;
+        continue;
+      }
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        res.body.destroy();
+        throw failed(`HTTP ${res.statusCode} from ${where}`, { reason: 'status', status: res.statusCode });
+      }
+      const bytes = await readCapped(res.body, res.headers['content-length'], opts.maxBytes, where);
+      const sniffed = sniffImage(bytes);
+      if (!sniffed) throw new UserInputError('IMAGE_INVALID', `not an image: ${where}`);
+      return { bytes, ...sniffed };
+    }
+  } catch (err) {
+    throw toDownloadError(err, url, deadline);
+  } finally {
+    await agent?.destroy().catch(() => undefined);
+  }
+}
+
+/**
+ * A reference image from a chat (bytes already in hand) as a data URL for `base64Array`.
+ * Checks the real type by content (PNG/JPEG/WebP/GIF) and the size.
+ */
+export function imageToDataUrl(bytes: Uint8Array, opts: { maxBytes: number }): string {
+  if (bytes.byteLength > opts.maxBytes) throw tooLarge(opts.maxBytes, 'chat attachment');
+  const sniffed = sniffImage(bytes);
+  if (!sniffed) throw new UserInputError('IMAGE_INVALID', 'attachment is not a PNG/JPEG/WebP/GIF image');
+  return toDataUrl(bytes, sniffed.mime);
+}

@@ -1,0 +1,61 @@
+/**
+ * A task reached MODAL (code 21, or `status: "MODAL"` on fetch behind relays that rewrite 21 to 1).
+ * If the user already answered (Custom Zoom, Vary Region, describe → imagine), send the answer
+ * to /mj/submit/modal at once; otherwise (remix) offer a form on the task's message.
+ */
+import { toBotError } from '../errors.js';
+import { formView, newFormId, type FormRecord } from './forms.js';
+import { regionLabel } from './images/mask.js';
+import type { TaskRecord } from './records.js';
+import type { MjService } from './service.js';
+import { taskView } from './views.js';
+
+export async function onModal(service: MjService, record: TaskRecord): Promise<void> {
+  if (record.modalSubmitted) return;
+  const ref = record.ref;
+  if (record.pendingModal) {
+    await submitModal(service, record, record.pendingModal);
+    return;
+  }
+  if (record.formId || !ref) return;
+  const finalPrompt = record.task?.properties.finalPrompt;
+  const form: FormRecord = {
+    formId: newFormId(),
+    need: 'remix',
+    chat: record.chat,
+    owner: record.owner,
+    parentTaskId: record.parentTaskId ?? record.taskId,
+    modalTaskId: record.taskId,
+    prefill: typeof finalPrompt === 'string' && finalPrompt ? finalPrompt : record.prompt,
+    buttonLabel: 'Remix',
+    createdAt: service.now(),
+  };
+  await service.forms.save(form);
+  record.formId = form.formId;
+  await service.records.save(record);
+  service.tracker.refresh(record);
+  await service.delivery.push(record.taskId, ref, taskView(record, record.owner.locale));
+  const presenter = service.delivery.presenter(ref.chat.platform);
+  const view = formView(form, record.owner.locale, (kind, args) => service.deps.codec.encodeInternal(kind, args), regionLabel);
+  await presenter?.offerForm(ref, view);
+}
+
+/** POST /mj/submit/modal for a MODAL task; a refusal fails the task with a clear message. */
+export async function submitModal(service: MjService, record: TaskRecord, answer: { prompt?: string; maskBase64?: string }): Promise<void> {
+  record.modalSubmitted = true;
+  record.pendingModal = undefined;
+  record.status = 'NOT_START';
+  await service.records.save(record);
+  service.tracker.refresh(record);
+  try {
+    const settings = await service.settings.get(record.chat.platform, record.owner.userId);
+    const submitted = await service.deps.clientFor(settings.mode).modal({ taskId: record.taskId, prompt: answer.prompt, maskBase64: answer.maskBase64 });
+    record.queuePosition = submitted.queuePosition;
+    await service.records.save(record);
+    if (record.ref) void service.delivery.push(record.taskId, record.ref, taskView(record, record.owner.locale));
+  } catch (err) {
+    const e = toBotError(err);
+    const detail = (e as { details?: { description?: string } }).details?.description;
+    await service.tracker.failRecord(record, e.code, detail);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * HTTP receiver for notifyHook callbacks, plus /healthz. The hook path carries an unguessable
+ * secret; bodies are size-capped and validated; known tasks are answered 200 at once and applied
+ * in the background, so the proxy's notify pool never waits on a chat platform.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import type { Logger } from '../log.js';
+import { TaskSchema, type Task } from '../mj/schemas.js';
+
+export const NOTIFY_MAX_BYTES = 1024 * 1024;
+
+export interface NotifyServerOptions {
+  port: number;
+  host?: string;
+  /** Secret path segment: POST /mj/notify/<secret>. */
+  secret: string;
+  logger: Logger;
+  /** Is the task one of ours? (fast store lookup) */
+  knows: (taskId: string) => Promise<boolean>;
+  ingest: (task: Task) => Promise<unknown>;
+  health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
+  /** Extra routes (e.g. Telegram webhook, /metrics); return true when handled. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+}
+
+export interface NotifyServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) return 'too-large';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function startNotifyServer(opts: NotifyServerOptions): Promise<NotifyServer> {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.logger.error({ err }, 'notify server error');
+      send(res, 500, { error: 'internal' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method === 'GET' && path === '/healthz') {
+      const health = await opts.health();
+      return send(res, health.ok ? 200 : 503, health);
+    }
+    if (opts.extra && (await opts.extra(req, res))) return;
+    const match = /^\/mj\/notify\/([^/]+)$/.exec(path);
+    if (!match || !sameSecret(match[1] ?? '', opts.secret)) return send(res, 404, { error: 'not found' });
+    if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
+    const body = await readBody(req, NOTIFY_MAX_BYTES);
+    if (body === 'too-large') {
+      opts.logger.warn({ path: '/mj/notify/…' }, 'notify body too large');
+      res.setHeader('connection', 'close');
+      return send(res, 413, { error: 'body too large' });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      opts.logger.warn('notify body is not JSON');
+      return send(res, 400, { error: 'invalid JSON' });
+    }
+    const parsed = TaskSchema.safeParse(json);
+    if (!parsed.success) {
+      opts.logger.warn({ issues: parsed.error.issues.length }, 'notify body is not a task');
+      return send(res, 400, { error: 'not a task' });
+    }
+    const task = parsed.data;
+    if (!(await opts.knows(task.id))) {
+      opts.logger.info({ taskId: task.id }, 'notify for an unknown task');
+      return send(res, 404, { error: 'unknown task' });
+    }
+    send(res, 200, { ok: true });
+    opts.ingest(task).catch((err: unknown) => opts.logger.warn({ err, taskId: task.id }, 'notify ingest failed'));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1';
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Button presses and form answers. `planPress` is network-free so a front end can open a modal
+ * within Discord's 3 seconds; `press` does the work. Payloads are verified by the codec before
+ * anything else, so a forged payload never reaches the proxy.
+ */
+import { BotError, UserInputError } from '../errors.js';
+import { describeButton } from './buttons/catalogue.js';
+import { formView, newFormId, type FormNeed, type FormRecord } from './forms.js';
+import { t } from './i18n/index.js';
+import { sniffImage } from './images/sniff.js';
+import { buildRegionMask, maskToDataUrl, normalizeMask, regionLabel } from './images/mask.js';
+import { submitModal } from './modal-step.js';
+import { checkZoomPrompt, cleanPrompt, splitNumberedPrompts } from './prompt.js';
+import type { TaskRecord } from './records.js';
+import type { MjService } from './service.js';
+import type { FormAnswer, FormView, Origin, PressPlan, Reply } from './types.js';
+
+/** Handlers for the bot's own buttons (settings menu, …), registered by commands. */
+export type InternalHandler = (args: string[], origin: Origin, service: MjService) => Promise<Reply>;
+const internalHandlers = new Map<string, InternalHandler>();
+export function registerInternalButton(kind: string, handler: InternalHandler): void {
+  internalHandlers.set(kind, handler);
+}
+
+const FORM_KINDS = new Set(['fo', 'fc', 'fr']);
+
+export async function planPress(service: MjService, payload: string, origin: Origin): Promise<PressPlan> {
+  const locale = await service.localeOf(origin);
+  try {
+    const decoded = await service.deps.codec.decode(payload);
+    if (decoded.type === 'internal') {
+      if (decoded.kind !== 'fo') return { type: 'run' };
+      const form = await loadForm(service, decoded.args[0] ?? '', origin);
+      return { type: 'form', form: view(service, form, locale) };
+    }
+    const parent = await loadParent(service, decoded.taskId, origin);
+    const info = describeButton({ customId: decoded.customId });
+    if (!info.form) return { type: 'run' };
+    const form = await createForm(service, parent, decoded.customId, info.form, info.label || info.emoji || '', origin);
+    return { type: 'form', form: view(service, form, locale) };
+  } catch (err) {
+    const reply = service.errorReply(locale, err);
+    return reply.type === 'error' ? reply : { type: 'error', code: 'INTERNAL', text: t(locale, 'error.INTERNAL') };
+  }
+}
+
+export async function press(service: MjService, payload: string, origin: Origin): Promise<Reply> {
+  const locale = await service.localeOf(origin);
+  try {
+    const decoded = await service.deps.codec.decode(payload);
+    if (decoded.type === 'internal') {
+      const [first = '', second = ''] = decoded.args;
+      if (decoded.kind === 'fo') return { type: 'form', form: view(service, await loadForm(service, first, origin), locale) };
+      if (decoded.kind === 'fc') return cancelForm(service, first, origin);
+      if (decoded.kind === 'fr') return answerForm(service, first, { region: second }, origin);
+      const handler = internalHandlers.get(decoded.kind);
+      if (!handler) throw new BotError('BUTTON_INVALID', `no handler for internal button ${decoded.kind}`);
+      return await handler(decoded.args, origin, service);
+    }
+    const parent = await loadParent(service, decoded.taskId, origin);
+    const info = describeButton({ customId: decoded.customId });
+    if (info.form) {
+      const form = await createForm(service, parent, decoded.customId, info.form, info.label || info.emoji || '', origin);
+      return { type: 'form', form: view(service, form, locale) };
+    }
+    const label = info.label || info.emoji || info.kind;
+    return await service.startJob(origin, { kind: 'action', parentTaskId: parent.taskId, customId: decoded.customId }, `${label} · ${parent.prompt}`);
+  } catch (err) {
+    return service.errorReply(locale, err);
+  }
+}
+
+export async function answerForm(service: MjService, formId: string, answer: FormAnswer, origin: Origin): Promise<Reply> {
+  const locale = await service.localeOf(origin);
+  try {
+    const form = await loadForm(service, formId, origin);
+    const prompt = answer.prompt !== undefined ? cleanOrThrow(answer.prompt, form.need === 'region', locale) : form.prefill;
+    if (form.need === 'zoom') {
+      const zoom = checkZoomPrompt(prompt);
+      if (!zoom.ok) throw new UserInputError('BAD_INPUT', 'bad --zoom', { detail: t(locale, zoom.reason === 'missing' ? 'input.zoomMissing' : 'input.zoomRange') });
+    }
+    let maskBase64: string | undefined;
+    if (form.need === 'region') maskBase64 = await buildMask(service, form, answer);
+    form.answered = true;
+    await service.forms.save(form);
+    if (form.need === 'remix') {
+      const record = await service.records.get(form.modalTaskId ?? '');
+      if (!record || record.finished) throw new BotError('FORM_EXPIRED', 'remix task gone');
+      const live = service.tracker.get(record.taskId) ?? record;
+      await submitModal(service, live, { prompt });
+      return { type: 'task', taskId: record.taskId, ref: record.ref };
+    }
+    const parent = await loadParent(service, form.parentTaskId, origin);
+    const display = `${form.buttonLabel} · ${form.need === 'prompt' ? prompt : parent.prompt}`;
+    return await service.startJob(origin, { kind: 'action', parentTaskId: parent.taskId, customId: form.customId ?? '', pendingModal: { prompt: prompt || undefined, maskBase64 } }, display);
+  } catch (err) {
+    return service.errorReply(locale, err);
+  }
+}
+
+export async function cancelForm(service: MjService, formId: string, origin: Origin): Promise<Reply> {
+  const locale = await service.localeOf(origin);
+  try {
+    const form = await loadForm(service, formId, origin);
+    form.answered = true;
+    await service.forms.save(form);
+    if (form.need === 'remix' && form.modalTaskId) {
+      const record = service.tracker.get(form.modalTaskId);
+      if (record) await service.tracker.failRecord(record, 'MJ_TASK_FAILED', t(locale, 'form.cancelled'));
+    }
+    return { type: 'message', text: t(locale, 'form.cancelled'), ephemeral: true, replace: true };
+  } catch (err) {
+    return service.errorReply(locale, err);
+  }
+}
+
+function view(service: MjService, form: FormRecord, locale: Origin['actor']['locale']): FormView {
+  return formView(form, locale, (kind, args) => service.deps.codec.encodeInternal(kind, args), regionLabel);
+}
+
+function cleanOrThrow(raw: string, allowEmpty: boolean, locale: Origin['actor']['locale']): string {
+  const cleaned = cleanPrompt(raw, { allowEmpty });
+  if (cleaned.ok) return cleaned.prompt;
+  const detail = t(locale, cleaned.reason === 'empty' ? 'input.promptEmpty' : 'input.promptTooLong', { max: cleaned.max });
+  throw new UserInputError('BAD_INPUT', `prompt ${cleaned.reason}`, { detail });
+}
+
+async function loadParent(service: MjService, taskId: string, origin: Origin): Promise<TaskRecord> {
+  const parent = await service.records.get(taskId);
+  if (!parent) throw new BotError('BUTTON_EXPIRED', 'parent task record gone');
+  if (!(await service.mayAct(parent.owner, parent.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: parent.owner.name });
+  return parent;
+}
+
+async function loadForm(service: MjService, formId: string, origin: Origin): Promise<FormRecord> {
+  const form = await service.forms.get(formId);
+  if (!form || form.answered) throw new BotError('FORM_EXPIRED', 'form gone or answered');
+  if (!(await service.mayAct(form.owner, form.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: form.owner.name });
+  return form;
+}
+
+async function createForm(service: MjService, parent: TaskRecord, customId: string, need: Exclude<FormNeed, 'remix'>, label: string, origin: Origin): Promise<FormRecord> {
+  const form: FormRecord = {
+    formId: newFormId(),
+    need,
+    chat: origin.chat,
+    owner: parent.owner,
+    parentTaskId: parent.taskId,
+    customId,
+    prefill: prefillFor(parent, customId, need),
+    buttonLabel: label,
+    createdAt: service.now(),
+  };
+  await service.forms.save(form);
+  return form;
+}
+
+/** Prompt shown for editing: the parent's final prompt, the chosen described/shortened prompt, + --zoom. */
+function prefillFor(parent: TaskRecord, customId: string, need: Exclude<FormNeed, 'remix'>): string {
+  const task = parent.task;
+  const finalPrompt = typeof task?.properties.finalPrompt === 'string' ? task.properties.finalPrompt : '';
+  const base = (finalPrompt || task?.prompt || parent.prompt).trim();
+  if (need === 'prompt') {
+    const n = Number(/::(\d)$/.exec(customId)?.[1] ?? '1');
+    const options = splitNumberedPrompts(finalPrompt || task?.promptEn || task?.description || '');
+    return options[n - 1] ?? options[0] ?? base;
+  }
+  if (need === 'zoom') return /--zoom\s/.test(base) ? base : `${base} --zoom 1.5`;
+  return base;
+}
+
+async function buildMask(service: MjService, form: FormRecord, answer: FormAnswer): Promise<string> {
+  const parent = await service.records.get(form.parentTaskId);
+  const url = parent?.task?.imageUrl;
+  if (!url) throw new BotError('BUTTON_EXPIRED', 'parent image unknown');
+  const image = await service.loadImage({ url, taskId: form.parentTaskId });
+  const size = sniffImage(image.bytes);
+  const width = size?.width ?? image.width;
+  const height = size?.height ?? image.height;
+  if (!width || !height) throw new BotError('IMAGE_INVALID', 'parent image size unknown');
+  if (answer.mask) return maskToDataUrl(normalizeMask(answer.mask, width, height));
+  if (!answer.region) throw new UserInputError('BAD_INPUT', 'no region', { detail: t(form.owner.locale, 'form.regionHint') });
+  return maskToDataUrl(buildRegionMask(width, height, answer.region));
+}
+
+export { FORM_KINDS };

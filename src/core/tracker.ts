@@ -1,0 +1,248 @@
+/**
+ * Follows every open task to a terminal state. Two sources feed it at once: notifyHook callbacks
+ * (`ingest`) and polling (`tick`: one list-by-condition request per 100 open tasks, per-task
+ * fetch only where the proxy has no batch endpoint). Updates are applied monotonically, so
+ * duplicates and out-of-order callbacks never move a task backwards or finish it twice.
+ */
+import type { Logger } from '../log.js';
+import type { Task } from '../mj/schemas.js';
+import { isTerminal, parsePercent, rankOf, type RecordStore, type TaskRecord } from './records.js';
+
+export type UpdateKind = 'progress' | 'final' | 'modal';
+
+export interface TrackerClient {
+  listByCondition(ids: string[]): Promise<Task[]>;
+  fetch(taskId: string): Promise<Task | undefined>;
+  supportsList(): Promise<boolean>;
+}
+
+export interface TrackerOptions {
+  client: TrackerClient;
+  records: RecordStore;
+  intervalMs: number;
+  logger: Logger;
+  /** Called after a record changed and was saved. */
+  onUpdate: (record: TaskRecord, kind: UpdateKind) => Promise<void>;
+  now?: () => number;
+  /** Ticks a task may be missing from list answers before it is fetched individually. */
+  missingTicksBeforeFetch?: number;
+}
+
+export type IngestResult = 'applied' | 'ignored' | 'unknown';
+
+export class Tracker {
+  private readonly open = new Map<string, TaskRecord>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly missing = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private stopped = true;
+  /** Proxy requests made by polling (for tests and benchmarks). */
+  pollRequests = 0;
+
+  constructor(private readonly opts: TrackerOptions) {}
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  /** Number of tasks being followed. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  ids(): string[] {
+    return [...this.open.keys()];
+  }
+
+  /** Follow a (saved) record. */
+  add(record: TaskRecord): void {
+    if (!record.finished || !record.delivered) this.open.set(record.taskId, record);
+  }
+
+  /** Replace the cached copy after someone else changed and saved the record. */
+  refresh(record: TaskRecord): void {
+    if (this.open.has(record.taskId)) this.open.set(record.taskId, record);
+  }
+
+  get(taskId: string): TaskRecord | undefined {
+    return this.open.get(taskId);
+  }
+
+  /** Load open tasks from the store and start polling. Returns the records that resumed. */
+  async start(): Promise<TaskRecord[]> {
+    this.stopped = false;
+    const resumed: TaskRecord[] = [];
+    for (const id of await this.opts.records.openIds()) {
+      const record = await this.opts.records.get(id);
+      if (record) {
+        this.add(record);
+        resumed.push(record);
+      }
+    }
+    this.schedule();
+    return resumed;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Wait for the current tick (if any). */
+  async idle(): Promise<void> {
+    await this.ticking;
+    await Promise.all([...this.locks.values()]);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().finally(() => {
+        this.ticking = undefined;
+        this.schedule();
+      });
+    }, this.opts.intervalMs);
+    this.timer.unref?.();
+  }
+
+  /** Serialize work per task so notify and poll never interleave on one record. */
+  private withLock<T>(taskId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(taskId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.locks.set(taskId, settled);
+    void settled.then(() => {
+      if (this.locks.get(taskId) === settled) this.locks.delete(taskId);
+    });
+    return next;
+  }
+
+  /** Apply a task snapshot from any source. */
+  ingest(task: Task): Promise<IngestResult> {
+    return this.withLock(task.id, () => this.apply(task));
+  }
+
+  private async apply(task: Task): Promise<IngestResult> {
+    const record = this.open.get(task.id);
+    if (!record) return (await this.opts.records.get(task.id)) ? 'ignored' : 'unknown';
+    if (record.finished) return 'ignored';
+    const status = task.status;
+    if (status === 'MODAL' && record.modalSubmitted) return 'ignored';
+    const percent = isTerminal(status) ? 100 : parsePercent(task.progress);
+    const rank = rankOf(status, percent);
+    if (rank < record.rank) return 'ignored';
+    const sameImage = (record.task?.imageUrl ?? '') === (task.imageUrl ?? '');
+    if (rank === record.rank && status === record.status && percent === record.percent && sameImage) return 'ignored';
+
+    record.status = status;
+    record.percent = percent;
+    record.rank = rank;
+    record.task = task;
+    if (status !== 'NOT_START') record.queuePosition = undefined;
+    let kind: UpdateKind = status === 'MODAL' ? 'modal' : 'progress';
+    if (isTerminal(status)) {
+      record.finished = true;
+      kind = 'final';
+      if (status !== 'SUCCESS') record.failure = classifyFailure(task);
+    }
+    await this.opts.records.save(record);
+    await this.opts.onUpdate(record, kind);
+    if (record.finished && record.delivered) this.open.delete(record.taskId);
+    return 'applied';
+  }
+
+  /** Fail a task that ran past its deadline (and any other local failure). */
+  fail(taskId: string, code: string, detail?: string): Promise<void> {
+    return this.withLock(taskId, async () => {
+      const record = this.open.get(taskId);
+      if (record) await this.failRecord(record, code, detail);
+    });
+  }
+
+  /** Fail without taking the task's lock (for callers already inside an update of that task). */
+  async failRecord(record: TaskRecord, code: string, detail?: string): Promise<void> {
+    if (record.finished) return;
+    record.finished = true;
+    record.failure = { code, detail };
+    record.rank = 5;
+    await this.opts.records.save(record);
+    await this.opts.onUpdate(record, 'final');
+    if (record.delivered) this.open.delete(record.taskId);
+  }
+
+  /** One polling round for every open task. */
+  async tick(): Promise<void> {
+    const now = this.now();
+    const pending: TaskRecord[] = [];
+    for (const record of this.open.values()) {
+      if (record.finished) {
+        // Finished but not yet delivered (crash in between): deliver again.
+        if (!record.delivered) await this.withLock(record.taskId, () => this.opts.onUpdate(record, 'final'));
+        if (record.delivered) this.open.delete(record.taskId);
+        continue;
+      }
+      if (now > record.deadline) {
+        await this.fail(record.taskId, 'MJ_TASK_TIMEOUT');
+        continue;
+      }
+      pending.push(record);
+    }
+    if (pending.length === 0) return;
+    try {
+      if (await this.opts.client.supportsList()) await this.pollList(pending.map((r) => r.taskId));
+      else await this.pollEach(pending.map((r) => r.taskId));
+    } catch (err) {
+      this.opts.logger.warn({ err, tasks: pending.length }, 'polling failed; will retry next tick');
+    }
+  }
+
+  private async pollList(ids: string[]): Promise<void> {
+    const seen = new Set<string>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      this.pollRequests++;
+      const tasks = await this.opts.client.listByCondition(chunk);
+      for (const task of tasks) {
+        seen.add(task.id);
+        await this.ingest(task);
+      }
+    }
+    // Tasks the batch answer left out are asked for one by one after a few ticks (e.g. a relay
+    // that lost them); a confirmed unknown task fails instead of hanging until the deadline.
+    const limit = this.opts.missingTicksBeforeFetch ?? 3;
+    for (const id of ids) {
+      if (seen.has(id)) {
+        this.missing.delete(id);
+        continue;
+      }
+      const misses = (this.missing.get(id) ?? 0) + 1;
+      this.missing.set(id, misses);
+      if (misses >= limit) {
+        this.missing.delete(id);
+        await this.pollEach([id]);
+      }
+    }
+  }
+
+  private async pollEach(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      this.pollRequests++;
+      const task = await this.opts.client.fetch(id);
+      if (task) await this.ingest(task);
+      else {
+        const record = this.open.get(id);
+        // A MODAL task created a moment ago may not be visible yet; only fail older ones.
+        if (record && this.now() - record.submittedAt > this.opts.intervalMs * 3) await this.fail(id, 'MJ_NOT_FOUND');
+      }
+    }
+  }
+}
+
+/** FAILURE reasons that mean a banned prompt (trueai reports code 24 this way). */
+function classifyFailure(task: Task): { code: string; detail?: string } {
+  const reason = task.failReason ?? '';
+  if (/敏感词|banned prompt/i.test(reason)) return { code: 'MJ_BANNED_PROMPT', detail: reason };
+  return { code: 'MJ_TASK_FAILED', detail: reason || undefined };
+}

@@ -1,0 +1,100 @@
+/** Turn a task record into what the user sees (TaskView). Pure; strings come from i18n. */
+import { t } from './i18n/index.js';
+import type { ButtonView, Locale, TaskView } from './types.js';
+import type { TaskRecord } from './records.js';
+
+/** A text progress bar, e.g. "▰▰▰▱▱▱▱▱▱▱". */
+export function progressBar(percent: number, width = 10): string {
+  const filled = Math.max(0, Math.min(width, Math.round((percent / 100) * width)));
+  return '▰'.repeat(filled) + '▱'.repeat(width - filled);
+}
+
+/** The localized user-facing text of an error code. */
+export function errorText(locale: Locale, code: string, context: Record<string, string | number | boolean | undefined> = {}): string {
+  const vars: Record<string, string | number | undefined> = {};
+  for (const [k, v] of Object.entries(context)) vars[k] = typeof v === 'boolean' ? String(v) : v;
+  const text = t(locale, `error.${code}`, vars);
+  // Missing placeholders (e.g. no {detail}) read badly: drop them.
+  return text.replace(/\s*[:：(（]?\s*\{\w+\}\s*[)）]?/g, '').trim() || t(locale, 'error.INTERNAL');
+}
+
+export function taskView(record: TaskRecord, locale: Locale, rows: ButtonView[][] = []): TaskView {
+  const base = {
+    taskId: record.taskId,
+    locale,
+    prompt: record.prompt,
+    requester: record.owner.name,
+    rows: [] as ButtonView[][],
+  };
+  const task = record.task;
+  if (record.failure) {
+    return {
+      ...base,
+      phase: 'failed',
+      headline: `❌ ${t(locale, 'task.failed')}`,
+      detail: errorText(locale, record.failure.code, { detail: record.failure.detail, minutes: Math.round((record.deadline - record.submittedAt) / 60_000) }),
+      final: true,
+    };
+  }
+  if (record.status === 'SUCCESS' && task) {
+    const image = task.imageUrl ? { url: task.imageUrl, taskId: record.taskId } : undefined;
+    return {
+      ...base,
+      phase: 'result',
+      headline: `✅ ${t(locale, 'task.done')}`,
+      image,
+      rows,
+      detail: resultDetail(record, locale),
+      percent: 100,
+      final: true,
+    };
+  }
+  if (record.status === 'MODAL') {
+    return { ...base, phase: 'waiting-input', headline: `✏️ ${t(locale, 'task.waitingInput')}`, final: false };
+  }
+  if (record.status === 'IN_PROGRESS') {
+    const image = task?.imageUrl ? { url: task.imageUrl, taskId: record.taskId, preview: true } : undefined;
+    return {
+      ...base,
+      phase: 'progress',
+      headline: `🎨 ${t(locale, 'task.progress', { percent: Math.round(record.percent) })} ${progressBar(record.percent)}`,
+      percent: record.percent,
+      image,
+      final: false,
+    };
+  }
+  if (record.status === 'SUBMITTED') {
+    return { ...base, phase: 'queued', headline: `⏳ ${t(locale, 'task.started')}`, percent: 0, final: false };
+  }
+  const ahead = record.queuePosition;
+  return {
+    ...base,
+    phase: 'queued',
+    headline: ahead ? `⏳ ${t(locale, 'task.queuedAhead', { n: ahead })}` : `⏳ ${t(locale, 'task.queued')}`,
+    queuePosition: ahead,
+    final: false,
+  };
+}
+
+/** Describe and shorten results carry their text; the buttons pick a prompt by number. */
+function resultDetail(record: TaskRecord, locale: Locale): string | undefined {
+  const task = record.task;
+  if (!task) return undefined;
+  const finalPrompt = typeof task.properties.finalPrompt === 'string' ? task.properties.finalPrompt : undefined;
+  const action = task.action ?? '';
+  if (action === 'DESCRIBE' || record.kind === 'describe') {
+    return `${t(locale, 'task.describeResult')}\n\n${finalPrompt ?? task.promptEn ?? task.prompt ?? ''}`.trim();
+  }
+  if (action === 'SHORTEN' || record.kind === 'shorten') {
+    return `${t(locale, 'task.shortenResult')}\n\n${finalPrompt ?? task.description ?? ''}`.trim();
+  }
+  return undefined;
+}
+
+export function submittingView(prompt: string, requester: string, locale: Locale): TaskView {
+  return { phase: 'submitting', locale, headline: `⏳ ${t(locale, 'task.submitting')}`, prompt, requester, rows: [], final: false };
+}
+
+export function failedView(prompt: string, requester: string, locale: Locale, code: string, context: Record<string, string | number | boolean | undefined> = {}, taskId?: string): TaskView {
+  return { phase: 'failed', taskId, locale, headline: `❌ ${t(locale, 'task.failed')}`, prompt, requester, rows: [], detail: errorText(locale, code, context), final: true };
+}
