@@ -2,7 +2,6 @@
  * The button catalogue: what each Midjourney proxy button is, how it looks (Midjourney's own,
  * untranslated label), where it sits (Midjourney's row layout) and whether it needs a form.
  */
-import type { Button } from '../../mj/schemas.js';
 import { addMessages, t } from '../i18n/index.js';
 import { buttonMessages } from '../i18n/buttons.js';
 import type { ButtonStyle, ButtonView, Locale } from '../types.js';
@@ -56,8 +55,16 @@ export function isUnicodeEmoji(value: string | undefined): value is string {
   return EMOJI_CHARS.test(value) && EMOJI_CORE.test(value);
 }
 
+/** The fields of a proxy button (`Button` from src/mj/schemas.ts) the catalogue reads. */
+export interface ButtonLike {
+  customId: string;
+  label?: string;
+  emoji?: string;
+  style?: number;
+}
+
 /** Everything the bot knows about one proxy button. */
-export function describeButton(button: { customId: string; label?: string; emoji?: string; style?: number }): ButtonInfo {
+export function describeButton(button: ButtonLike): ButtonInfo {
   const proxyLabel = (button.label ?? '').trim();
   const found = recognise(button.customId, proxyLabel);
   const label = proxyLabel || found.defaultLabel;
@@ -87,7 +94,7 @@ export function describeButton(button: { customId: string; label?: string; emoji
  * `canPress` rejects, hidden ones (CancelJob) and repeated customIds are dropped; rows
  * beyond the fifth are dropped too. Within a row, buttons follow `order`, then proxy order.
  */
-export function layoutButtons(buttons: readonly Button[], canPress: (customId: string) => boolean): ButtonInfo[][] {
+export function layoutButtons(buttons: readonly ButtonLike[], canPress: (customId: string) => boolean): ButtonInfo[][] {
   const seen = new Set<string>();
   const groups = new Map<number, { info: ButtonInfo; position: number }[]>();
   buttons.forEach((button, position) => {

@@ -1,0 +1,59 @@
+/**
+ * Telegram's flood limits as the Bot FAQ describes them: about one message per second per chat
+ * (short bursts tolerated) and 20 messages per minute per group. Time comes from the fake's clock.
+ */
+import { tooManyRequests } from './errors.js';
+
+export interface RateLimitConfig {
+  perChatPerSecond: number;
+  perChatBurst: number;
+  perGroupPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = { perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20 };
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
+
+/** Token bucket per chat plus a sliding one-minute window per group (negative chat id). */
+export class FloodControl {
+  private readonly buckets = new Map<number, Bucket>();
+  private readonly groupSends = new Map<number, number[]>();
+
+  constructor(
+    private readonly config: RateLimitConfig | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  /** Counts one message to `chatId`, or throws 429 with the seconds until it would be allowed. */
+  take(chatId: number): void {
+    if (!this.config) return;
+    const now = this.now();
+    const bucket = this.refill(chatId, now);
+    const window = (this.groupSends.get(chatId) ?? []).filter((t) => t > now - 60_000);
+    this.groupSends.set(chatId, window);
+
+    let waitMs = 0;
+    if (bucket.tokens < 1) waitMs = ((1 - bucket.tokens) / this.config.perChatPerSecond) * 1000;
+    if (chatId < 0 && window.length >= this.config.perGroupPerMinute) {
+      const oldest = window[window.length - this.config.perGroupPerMinute] ?? now;
+      waitMs = Math.max(waitMs, oldest + 60_000 - now);
+    }
+    if (waitMs > 0) throw tooManyRequests(Math.max(1, Math.ceil(waitMs / 1000)));
+
+    bucket.tokens -= 1;
+    if (chatId < 0) window.push(now);
+  }
+
+  private refill(chatId: number, now: number): Bucket {
+    const config = this.config as RateLimitConfig;
+    const bucket = this.buckets.get(chatId) ?? { tokens: config.perChatBurst, updatedAt: now };
+    const elapsedSeconds = Math.max(0, now - bucket.updatedAt) / 1000;
+    bucket.tokens = Math.min(config.perChatBurst, bucket.tokens + elapsedSeconds * config.perChatPerSecond);
+    bucket.updatedAt = now;
+    this.buckets.set(chatId, bucket);
+    return bucket;
+  }
+}
