@@ -29,7 +29,7 @@ export const ConfigSchema = z.object({
   MJ_MODE: z.preprocess(emptyToUndefined, z.enum(['fast', 'relax', 'turbo']).optional()),
   /** Which proxy implementation is behind MJ_BASE_URL; `auto` probes it. */
   MJ_FLAVOUR: z.preprocess(emptyToUndefined, z.enum(MJ_FLAVOURS).default('auto')),
-  MJ_POLL_INTERVAL_MS: intWithDefault(3000, 50, 600_000),
+  MJ_POLL_INTERVAL_MS: intWithDefault(3000, 10, 600_000),
   /** A task that has not finished after this long fails with a clear message. */
   MJ_TASK_TIMEOUT_MS: intWithDefault(15 * 60_000, 1000, 24 * 3600_000),
   MJ_REQUEST_TIMEOUT_MS: intWithDefault(30_000, 100, 600_000),
