@@ -21,13 +21,15 @@ export interface NotifyServerOptions {
   knows: (taskId: string) => Promise<boolean>;
   ingest: (task: Task) => Promise<unknown>;
   health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
-  /** Extra routes (e.g. Telegram webhook, /metrics); return true when handled. */
-  extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 }
+
+/** An extra route (Telegram webhook, /metrics): return true when it handled the request. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
 
 export interface NotifyServer {
   readonly url: string;
   readonly server: Server;
+  addRoute(handler: RouteHandler): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'to
 }
 
 export async function startNotifyServer(opts: NotifyServerOptions): Promise<NotifyServer> {
+  const routes: RouteHandler[] = [];
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.logger.error({ err }, 'notify server error');
@@ -70,7 +73,7 @@ export async function startNotifyServer(opts: NotifyServerOptions): Promise<Noti
       const health = await opts.health();
       return send(res, health.ok ? 200 : 503, health);
     }
-    if (opts.extra && (await opts.extra(req, res))) return;
+    for (const route of routes) if (await route(req, res)) return;
     const match = /^\/mj\/notify\/([^/]+)$/.exec(path);
     if (!match || !sameSecret(match[1] ?? '', opts.secret)) return send(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
@@ -110,6 +113,7 @@ export async function startNotifyServer(opts: NotifyServerOptions): Promise<Noti
   return {
     url: `http://${host}:${address.port}`,
     server,
+    addRoute: (handler) => routes.push(handler),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

@@ -178,9 +178,9 @@ async function buildMask(service: MjService, form: FormRecord, answer: FormAnswe
   const width = size?.width ?? image.width;
   const height = size?.height ?? image.height;
   if (!width || !height) throw new BotError('IMAGE_INVALID', 'parent image size unknown');
-  if (answer.mask) return maskToDataUrl(normalizeMask(answer.mask, width, height));
+  if (answer.mask) return maskToDataUrl(normalizeMask(answer.mask, width, height, form.owner.locale));
   if (!answer.region) throw new UserInputError('BAD_INPUT', 'no region', { detail: t(form.owner.locale, 'form.regionHint') });
-  return maskToDataUrl(buildRegionMask(width, height, answer.region));
+  return maskToDataUrl(buildRegionMask(width, height, answer.region, form.owner.locale));
 }
 
 export { FORM_KINDS };

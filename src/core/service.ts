@@ -22,9 +22,33 @@ import type { Store } from './store.js';
 import { Tracker, type UpdateKind } from './tracker.js';
 import { answerForm, cancelForm, planPress, press } from './presses.js';
 import type { ButtonView, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Presenter, Reply } from './types.js';
-import { errorText, failedView, submittingView, taskView } from './views.js';
+import { errorText, failedView, queuedView, submittingView, taskView } from './views.js';
+
+/**
+ * Access control, quotas and fair scheduling plug in here (see src/core/access/). The default
+ * lets everything through at once.
+ */
+export interface JobGate {
+  /** Before anything is shown: throw BotError FORBIDDEN / QUOTA_EXCEEDED to refuse. */
+  check(origin: Origin, spec: JobSpec): Promise<void>;
+  /** Wait for a slot (fair per-chat scheduling); `onWait(position)` keeps the user's message current. */
+  acquire(origin: Origin, onWait: (position: number) => Promise<void>): Promise<void>;
+  /** The submit answered: `taskId` undefined = refused (free the slot at once). */
+  submitted(origin: Origin, taskId: string | undefined): Promise<void>;
+  /** The task ended: free its slot; count it against quotas only if it succeeded. */
+  finished(record: TaskRecord): Promise<void>;
+}
+
+export const openGate: JobGate = {
+  check: async () => undefined,
+  acquire: async () => undefined,
+  submitted: async () => undefined,
+  finished: async () => undefined,
+};
 
 export interface ServiceDeps {
+  /** Access control / quotas / fair scheduling (default: none). */
+  gate?: JobGate;
   config: Config;
   store: Store;
   logger: Logger;
@@ -47,8 +71,11 @@ export class MjService {
   readonly tracker: Tracker;
   readonly logger: Logger;
 
+  readonly gate: JobGate;
+
   constructor(readonly deps: ServiceDeps) {
     this.logger = deps.logger;
+    this.gate = deps.gate ?? openGate;
     this.records = new RecordStore(deps.store);
     this.settings = new SettingsStore(deps.store);
     this.chatSettings = new ChatSettingsStore(deps.store);
@@ -125,7 +152,15 @@ export class MjService {
     const owner = { ...origin.actor, locale };
     const presenter = this.delivery.presenter(origin.chat.platform);
     if (!presenter) return this.errorReply(locale, new Error(`no presenter for ${origin.chat.platform}`));
+    try {
+      await this.gate.check(origin, spec);
+    } catch (err) {
+      return this.errorReply(locale, err);
+    }
     const ref = await presenter.open(origin, submittingView(display, owner.name, locale));
+    await this.gate.acquire(origin, (position) =>
+      this.delivery.push(`submit:${ref.messageId}`, ref, queuedView(display, owner.name, locale, position)),
+    );
     const settings = await this.settings.get(origin.chat.platform, origin.actor.userId);
     const client = this.deps.clientFor(settings.mode);
     let submitted;
@@ -137,9 +172,11 @@ export class MjService {
       const e = toBotError(err);
       this.logger.info({ code: e.code, kind: spec.kind }, 'submit refused');
       const detail = (e as { details?: { description?: string } }).details?.description;
+      await this.gate.submitted(origin, undefined);
       await this.delivery.push(`submit:${ref.messageId}`, ref, failedView(display, owner.name, locale, e.code, { detail, ...e.context }));
       return { type: 'task', ref };
     }
+    await this.gate.submitted(origin, submitted.taskId);
     const now = this.now();
     const record: TaskRecord = {
       taskId: submitted.taskId,
@@ -179,6 +216,7 @@ export class MjService {
       await this.delivery.push(record.taskId, ref, taskView(record, record.owner.locale, rows));
       record.delivered = true;
       await this.records.save(record);
+      await this.gate.finished(record);
       return;
     }
     void this.delivery.push(record.taskId, ref, taskView(record, record.owner.locale));

@@ -132,7 +132,7 @@ export type PressPlan =
 export interface FormAnswer {
   prompt?: string;
   region?: string;
-  /** Raw bytes of an uploaded mask image (PNG/JPEG/WebP). */
+  /** Raw bytes of an uploaded black-and-white mask image (PNG; send it as a file on Telegram). */
   mask?: Uint8Array;
 }
 

@@ -98,3 +98,8 @@ export function submittingView(prompt: string, requester: string, locale: Locale
 export function failedView(prompt: string, requester: string, locale: Locale, code: string, context: Record<string, string | number | boolean | undefined> = {}, taskId?: string): TaskView {
   return { phase: 'failed', taskId, locale, headline: `❌ ${t(locale, 'task.failed')}`, prompt, requester, rows: [], detail: errorText(locale, code, context), final: true };
 }
+
+/** Waiting for a slot in the chat's fair queue, before the job is sent to the proxy. */
+export function queuedView(prompt: string, requester: string, locale: Locale, position: number): TaskView {
+  return { phase: 'queued', locale, headline: `⏳ ${t(locale, 'task.queuedAhead', { n: position })}`, prompt, requester, queuePosition: position, rows: [], final: false };
+}

@@ -20,7 +20,7 @@ export const errorMessages: Dictionary = {
   'error.BUTTON_EXPIRED': { en: 'This button has expired. Please start a new job.', zh: '此按钮已过期，请重新开始任务。' },
   'error.NOT_OWNER': { en: 'Only {owner} can use the buttons on this image.', zh: '只有 {owner} 可以使用这张图片的按钮。' },
   'error.FORM_EXPIRED': { en: 'This step has expired or was already answered.', zh: '此步骤已过期或已提交。' },
-  'error.IMAGE_INVALID': { en: 'That file is not an image I can use (PNG, JPEG, WebP or GIF).', zh: '该文件不是可用的图片（支持 PNG、JPEG、WebP、GIF）。' },
+  'error.IMAGE_INVALID': { en: 'That file is not an image I can use (PNG, JPEG, WebP or GIF). {detail}', zh: '该文件不是可用的图片（支持 PNG、JPEG、WebP、GIF）。{detail}' },
   'error.IMAGE_TOO_LARGE': { en: 'That image is too large (max {maxMb} MB).', zh: '图片太大（最大 {maxMb} MB）。' },
   'error.IMAGE_DOWNLOAD_FAILED': { en: 'Could not download the image. Please try again.', zh: '无法下载图片，请重试。' },
   'error.FORBIDDEN': { en: 'You are not allowed to use this bot here.', zh: '你无权在此使用本机器人。' },

@@ -97,10 +97,16 @@ async function guard(url: URL, opts: DownloadOptions, checked: Map<string, Resol
   checked.set(host, addresses);
 }
 
+/** Drop a response body we will not read; undici reports the abort as an error we expect. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 async function readCapped(body: Dispatcher.ResponseData['body'], declared: string | string[] | undefined, maxBytes: number, where: string): Promise<Buffer> {
   const length = Number(Array.isArray(declared) ? declared[0] : declared);
   if (Number.isFinite(length) && length > maxBytes) {
-    body.destroy();
+    discard(body);
     throw tooLarge(maxBytes, where);
   }
   const chunks: Buffer[] = [];
@@ -109,7 +115,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], declared: strin
     const buf = chunk as Buffer;
     total += buf.length;
     if (total > maxBytes) {
-      body.destroy(); // closes the connection: the rest is never read
+      discard(body); // closes the connection: the rest is never read
       throw tooLarge(maxBytes, where);
     }
     chunks.push(buf);
@@ -149,7 +155,7 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
       const res = await request(url, { method: 'GET', headers, dispatcher: opts.dispatcher ?? agent, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       const where = safeUrl(url);
       if (REDIRECT_STATUSES.has(res.statusCode)) {
-        res.body.destroy();
+        discard(res.body);
         const location = Array.isArray(res.headers.location) ? res.headers.location[0] : res.headers.location;
         if (!location) throw failed(`redirect without a location: ${where}`, { reason: 'redirects', status: res.statusCode });
         if (hop >= MAX_REDIRECTS) throw failed(`too many redirects: ${where}`, { reason: 'redirects' });
@@ -159,7 +165,7 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
         continue;
       }
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        res.body.destroy();
+        discard(res.body);
         throw failed(`HTTP ${res.statusCode} from ${where}`, { reason: 'status', status: res.statusCode });
       }
       const bytes = await readCapped(res.body, res.headers['content-length'], opts.maxBytes, where);
