@@ -8,8 +8,9 @@ import type { Logger } from './log.js';
 import { MjClient } from './mj/client.js';
 import type { SpeedMode } from './mj/schemas.js';
 import { createButtonCodec } from './core/buttons/codec.js';
-import { startNotifyServer, type NotifyServer, type NotifyServerOptions } from './core/notify-server.js';
+import { startNotifyServer, type NotifyServer } from './core/notify-server.js';
 import { MjService } from './core/service.js';
+import { startFleet, type Fleet } from './core/fleet.js';
 import { openStore, type Store } from './core/store.js';
 import { startSimulator, type Simulator } from './sim/index.js';
 
@@ -23,6 +24,8 @@ export interface App {
   /** Base URL of the MJ proxy in use. */
   mjBaseUrl: string;
   http?: NotifyServer;
+  /** Shared tracking when STORE_URL is Redis. */
+  fleet?: Fleet;
   /** Derive a named secret from the bot secret (hook path, webhook secret…). */
   secretFor(purpose: string): string;
   close(): Promise<void>;
@@ -31,8 +34,6 @@ export interface App {
 export interface AppOptions {
   /** Options for the embedded simulator (demo timing by default). */
   simStepMs?: number;
-  /** Extra HTTP routes (Telegram webhook, metrics). */
-  httpExtra?: NotifyServerOptions['extra'];
 }
 
 /** The bot secret signs button payloads; generated once and kept in the store if not configured. */
@@ -76,6 +77,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const hookSecret = secretFor('notify-hook');
   const notifyHook = config.PUBLIC_URL ? `${config.PUBLIC_URL.replace(/\/$/, '')}/mj/notify/${hookSecret}` : undefined;
   const codec = createButtonCodec({ secret, store });
+  const fleetMode = store.kind === 'redis';
   const service = new MjService({
     config,
     store,
@@ -84,7 +86,22 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     codec,
     notifyHook,
     imageAllowHosts: [new URL(mjBaseUrl).host],
+    fleetMode,
   });
+  // Several processes on one Redis share the tracking work (one poll per tick for the fleet).
+  const fleet = fleetMode
+    ? await startFleet({
+        redisUrl: config.STORE_URL,
+        tracker: service.tracker,
+        records: service.records,
+        listTasks: (ids) => clientFor().listByCondition(ids),
+        intervalMs: config.MJ_POLL_INTERVAL_MS,
+        lockMs: config.FLEET_LOCK_MS,
+        logger,
+        prefix: config.FLEET_PREFIX,
+      })
+    : undefined;
+  if (fleet) service.useFleet(fleet);
 
   let http: NotifyServer | undefined;
   if (config.HTTP_PORT !== undefined || config.PUBLIC_URL) {
@@ -95,7 +112,6 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       knows: async (id) => (await service.records.get(id)) !== undefined,
       ingest: (task) => service.ingest(task),
       health: async () => ({ ok: true, store: store.kind, tracked: service.tracker.size }),
-      extra: opts.httpExtra,
     });
     logger.info({ url: http.url, notify: Boolean(notifyHook) }, 'HTTP server listening');
   }
@@ -109,8 +125,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     mjBaseUrl,
     http,
     secretFor,
+    fleet,
     async close() {
       await service.stop();
+      await fleet?.close();
       await http?.close();
       await Promise.all([...clients.values()].map((c) => c.close()));
       await sim?.close();

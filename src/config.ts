@@ -45,6 +45,10 @@ export const ConfigSchema = z.object({
 
   /** `sqlite://path` (default ./data/mjbot.sqlite) or `redis://...`; `memory://` for tests. */
   STORE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^(sqlite|redis|rediss|memory):\/\//, 'must start with sqlite://, redis:// or memory://').default('sqlite://./data/mjbot.sqlite')),
+  /** Redis store only: how long a dead process keeps its tasks before a live one takes them over. */
+  FLEET_LOCK_MS: intWithDefault(30_000, 500, 600_000),
+  /** Redis key prefix of the fleet's queues (several bots on one Redis need different prefixes). */
+  FLEET_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('mjbot')),
   /** Public base URL of the notifyHook receiver; unset = polling only. */
   PUBLIC_URL: optionalUrl,
   /** Port of the HTTP server (notifyHook receiver, Telegram webhook, /healthz, /metrics). Unset and no PUBLIC_URL = no server. */

@@ -11,6 +11,7 @@ import { TaskSchema, type SpeedMode, type Task } from '../mj/schemas.js';
 import { layoutButtons } from './buttons/catalogue.js';
 import type { ButtonCodec } from './buttons/codec.js';
 import { Delivery } from './delivery.js';
+import type { Fleet } from './fleet.js';
 import { onModal } from './modal-step.js';
 import { withOssButtons } from './oss-buttons.js';
 import { FormStore } from './forms.js';
@@ -49,6 +50,8 @@ export const openGate: JobGate = {
 export interface ServiceDeps {
   /** Access control / quotas / fair scheduling (default: none). */
   gate?: JobGate;
+  /** Tracking is shared with other processes (see fleet.ts): no local polling of the proxy. */
+  fleetMode?: boolean;
   config: Config;
   store: Store;
   logger: Logger;
@@ -100,6 +103,7 @@ export class MjService {
       },
       records: this.records,
       intervalMs: deps.config.MJ_POLL_INTERVAL_MS,
+      poll: !deps.fleetMode,
       logger: deps.logger,
       now: deps.now,
       onUpdate: (record, kind) => this.onUpdate(record, kind),
@@ -114,9 +118,16 @@ export class MjService {
     this.delivery.addPresenter(presenter);
   }
 
-  /** Resume tracking what was open before a restart, then poll. */
+  private fleet?: Fleet;
+
+  /** Share tracking with other processes (Redis): tasks are handed to the fleet instead of tracked here. */
+  useFleet(fleet: Fleet): void {
+    this.fleet = fleet;
+  }
+
+  /** Resume tracking what was open before a restart, then poll. In a fleet, BullMQ hands tasks back instead. */
   async start(): Promise<void> {
-    const resumed = await this.tracker.start();
+    const resumed = await this.tracker.start({ resume: !this.fleet });
     if (resumed.length) this.logger.info({ tasks: resumed.length }, 'resumed open tasks');
   }
 
@@ -129,7 +140,7 @@ export class MjService {
 
   /** A notifyHook body (already validated as a Task). */
   ingest(task: Task) {
-    return this.tracker.ingest(task);
+    return this.fleet ? this.fleet.route(task) : this.tracker.ingest(task);
   }
 
   async localeOf(origin: Origin): Promise<Locale> {
@@ -199,10 +210,12 @@ export class MjService {
     };
     if (submitted.finalPrompt !== undefined) record.task = TaskSchema.parse({ id: record.taskId, status: record.status, properties: { finalPrompt: submitted.finalPrompt } });
     await this.records.save(record);
-    this.tracker.add(record);
+    if (!this.fleet) this.tracker.add(record);
     await this.rememberMessage(record);
     if (submitted.modal) await this.onUpdate(record, 'modal');
     else await this.delivery.push(record.taskId, ref, taskView(record, locale));
+    // In a fleet, hand the task over only once the modal step (if any) is settled in the store.
+    if (this.fleet) await this.fleet.track(record.taskId);
     return { type: 'task', taskId: record.taskId, ref };
   }
 

@@ -26,6 +26,8 @@ export interface TrackerOptions {
   now?: () => number;
   /** Ticks a task may be missing from list answers before it is fetched individually. */
   missingTicksBeforeFetch?: number;
+  /** Ask the proxy on each tick (default). Off in a fleet, where one process polls for all (see fleet.ts). */
+  poll?: boolean;
 }
 
 export type IngestResult = 'applied' | 'ignored' | 'unknown';
@@ -34,6 +36,7 @@ export class Tracker {
   private readonly open = new Map<string, TaskRecord>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly missing = new Map<string, number>();
+  private readonly doneWaiters = new Map<string, (() => void)[]>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private stopped = true;
@@ -60,6 +63,24 @@ export class Tracker {
     if (!record.finished || !record.delivered) this.open.set(record.taskId, record);
   }
 
+  /** Resolves once the task is finished and its result delivered (or it is no longer followed here). */
+  whenDone(taskId: string): Promise<void> {
+    if (!this.open.has(taskId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.doneWaiters.get(taskId) ?? [];
+      list.push(resolve);
+      this.doneWaiters.set(taskId, list);
+    });
+  }
+
+  /** Stop following a task (delivered, or handed to another process). */
+  private drop(taskId: string): void {
+    this.open.delete(taskId);
+    this.missing.delete(taskId);
+    for (const resolve of this.doneWaiters.get(taskId) ?? []) resolve();
+    this.doneWaiters.delete(taskId);
+  }
+
   /** Replace the cached copy after someone else changed and saved the record. */
   refresh(record: TaskRecord): void {
     if (this.open.has(record.taskId)) this.open.set(record.taskId, record);
@@ -70,10 +91,10 @@ export class Tracker {
   }
 
   /** Load open tasks from the store and start polling. Returns the records that resumed. */
-  async start(): Promise<TaskRecord[]> {
+  async start(opts: { resume?: boolean } = {}): Promise<TaskRecord[]> {
     this.stopped = false;
     const resumed: TaskRecord[] = [];
-    for (const id of await this.opts.records.openIds()) {
+    for (const id of opts.resume === false ? [] : await this.opts.records.openIds()) {
       const record = await this.opts.records.get(id);
       if (record) {
         this.add(record);
@@ -149,7 +170,7 @@ export class Tracker {
     }
     await this.opts.records.save(record);
     await this.opts.onUpdate(record, kind);
-    if (record.finished && record.delivered) this.open.delete(record.taskId);
+    if (record.finished && record.delivered) this.drop(record.taskId);
     return 'applied';
   }
 
@@ -169,7 +190,7 @@ export class Tracker {
     record.rank = 5;
     await this.opts.records.save(record);
     await this.opts.onUpdate(record, 'final');
-    if (record.delivered) this.open.delete(record.taskId);
+    if (record.delivered) this.drop(record.taskId);
   }
 
   /** One polling round for every open task. */
@@ -180,7 +201,7 @@ export class Tracker {
       if (record.finished) {
         // Finished but not yet delivered (crash in between): deliver again.
         if (!record.delivered) await this.withLock(record.taskId, () => this.opts.onUpdate(record, 'final'));
-        if (record.delivered) this.open.delete(record.taskId);
+        if (record.delivered) this.drop(record.taskId);
         continue;
       }
       if (now > record.deadline) {
@@ -189,7 +210,7 @@ export class Tracker {
       }
       pending.push(record);
     }
-    if (pending.length === 0) return;
+    if (pending.length === 0 || this.opts.poll === false) return;
     try {
       if (await this.opts.client.supportsList()) await this.pollList(pending.map((r) => r.taskId));
       else await this.pollEach(pending.map((r) => r.taskId));

@@ -1,0 +1,116 @@
+/**
+ * Scale-out on Redis with BullMQ. Several bot processes share one Redis store:
+ * - every open task is a BullMQ job (jobId = taskId) in the `track` queue; the worker that holds
+ *   it is the one process tracking it. If that process dies, its job lock expires, BullMQ moves
+ *   the stalled job back to the queue and a live process takes the task over;
+ * - a job scheduler in the `poll` queue fires once per interval for the whole fleet: whichever
+ *   worker gets the tick makes the one batch list-by-condition request for every open task and
+ *   publishes the snapshots on a Redis channel; each process applies those it owns;
+ * - notifyHook callbacks reaching a process that does not own the task are published the same way.
+ */
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import { TaskSchema, type Task } from '../mj/schemas.js';
+import type { RecordStore } from './records.js';
+import type { Tracker } from './tracker.js';
+
+export interface FleetOptions {
+  redisUrl: string;
+  tracker: Tracker;
+  records: RecordStore;
+  /** One batch of tasks from the proxy (list-by-condition, chunked by the client). */
+  listTasks: (ids: string[]) => Promise<Task[]>;
+  intervalMs: number;
+  /** How long a dead process keeps its tasks before others take them over. */
+  lockMs: number;
+  logger: Logger;
+  /** Key prefix for BullMQ and the channel (tests isolate runs with it). */
+  prefix?: string;
+}
+
+export interface Fleet {
+  /** Hand a newly submitted task to the fleet (some process will track it). */
+  track(taskId: string): Promise<void>;
+  /** Route a task snapshot (notify) to whichever process owns it. */
+  route(task: Task): Promise<'applied' | 'ignored' | 'unknown' | 'published'>;
+  /** Poll ticks this process ran (tests, metrics). */
+  readonly ticks: number;
+  close(): Promise<void>;
+}
+
+export async function startFleet(opts: FleetOptions): Promise<Fleet> {
+  const prefix = opts.prefix ?? 'mjbot';
+  const channel = `${prefix}:task-updates`;
+  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const subscriber = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const publisher = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const queueOpts = { connection, prefix };
+  const trackQueue = new Queue('track', queueOpts);
+  const pollQueue = new Queue('poll', queueOpts);
+  let ticks = 0;
+
+  const trackWorker = new Worker(
+    'track',
+    async (job) => {
+      const taskId = String(job.data.taskId);
+      const record = await opts.records.get(taskId);
+      if (!record || (record.finished && record.delivered)) return;
+      opts.tracker.add(record);
+      opts.logger.debug({ taskId }, 'tracking task');
+      // The job stays active (its lock renewed by BullMQ) for as long as this process follows the task.
+      await opts.tracker.whenDone(taskId);
+    },
+    { ...queueOpts, concurrency: 100_000, lockDuration: opts.lockMs, stalledInterval: Math.max(500, Math.floor(opts.lockMs / 2)), maxStalledCount: 1000 },
+  );
+
+  const pollWorker = new Worker(
+    'poll',
+    async () => {
+      ticks++;
+      const ids = await opts.records.openIds();
+      if (ids.length === 0) return;
+      const tasks = await opts.listTasks(ids);
+      if (tasks.length) await publisher.publish(channel, JSON.stringify(tasks));
+    },
+    { ...queueOpts, concurrency: 1 },
+  );
+  for (const worker of [trackWorker, pollWorker]) worker.on('error', (err) => opts.logger.warn({ err }, 'fleet worker error'));
+  await pollQueue.upsertJobScheduler('tick', { every: opts.intervalMs }, { name: 'tick', opts: { removeOnComplete: true, removeOnFail: true } });
+
+  await subscriber.subscribe(channel);
+  subscriber.on('message', (_channel: string, message: string) => {
+    let list: unknown;
+    try {
+      list = JSON.parse(message);
+    } catch {
+      return;
+    }
+    for (const raw of Array.isArray(list) ? list : []) {
+      const parsed = TaskSchema.safeParse(raw);
+      // Only the owner applies; others see 'unknown'/'ignored' from their tracker and do nothing.
+      if (parsed.success && opts.tracker.get(parsed.data.id)) void opts.tracker.ingest(parsed.data).catch((err: unknown) => opts.logger.warn({ err }, 'fleet ingest failed'));
+    }
+  });
+
+  return {
+    get ticks() {
+      return ticks;
+    },
+    async track(taskId) {
+      // BullMQ refuses integer-looking job ids; the prefix keeps one job per task.
+      await trackQueue.add('track', { taskId }, { jobId: `task-${taskId}`, removeOnComplete: true, removeOnFail: true });
+    },
+    async route(task) {
+      if (opts.tracker.get(task.id)) return opts.tracker.ingest(task);
+      await publisher.publish(channel, JSON.stringify([task]));
+      return 'published';
+    },
+    async close() {
+      // force: leave active jobs to expire, so another process takes the tasks over.
+      await Promise.all([trackWorker.close(true), pollWorker.close(true)]);
+      await Promise.all([trackQueue.close(), pollQueue.close()]);
+      for (const redis of [subscriber, publisher, connection]) redis.disconnect();
+    },
+  };
+}
