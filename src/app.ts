@@ -127,8 +127,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     secretFor,
     fleet,
     async close() {
-      await service.stop();
+      // Stop taking updates from the fleet first, then let in-flight deliveries finish.
       await fleet?.close();
+      await service.stop();
       await http?.close();
       await Promise.all([...clients.values()].map((c) => c.close()));
       await sim?.close();

@@ -12,7 +12,7 @@ interface Slot {
   inFlight?: Promise<void>;
   timer?: NodeJS.Timeout;
   lastAt: number;
-  waiters: (() => void)[];
+  waiters: ((sent: boolean) => void)[];
 }
 
 export interface DeliveryOptions {
@@ -38,8 +38,8 @@ export class Delivery {
     return this.presenters.get(platform);
   }
 
-  /** Queue `view` for the message `ref`; resolves once it (or a newer view) was handed over. */
-  push(key: string, ref: MessageRef, view: TaskView): Promise<void> {
+  /** Queue `view` for the message `ref`; resolves to true once it (or a newer view) was handed over, false if it could not be. */
+  push(key: string, ref: MessageRef, view: TaskView): Promise<boolean> {
     let slot = this.slots.get(key);
     if (!slot) {
       slot = { ref, lastAt: 0, waiters: [] };
@@ -48,7 +48,7 @@ export class Delivery {
     slot.ref = ref;
     // A final view is never replaced by a later non-final one (out-of-order callers).
     if (!(slot.pending?.final && !view.final)) slot.pending = view;
-    const done = new Promise<void>((resolve) => slot.waiters.push(resolve));
+    const done = new Promise<boolean>((resolve) => slot.waiters.push(resolve));
     this.schedule(key, slot);
     return done;
   }
@@ -75,20 +75,25 @@ export class Delivery {
     }
     slot.pending = undefined;
     const waiters = slot.waiters.splice(0);
-    slot.inFlight = this.send(key, slot, view).finally(() => {
-      slot.inFlight = undefined;
-      slot.lastAt = Date.now();
-      for (const resolve of waiters) resolve();
-      if (slot.pending) this.schedule(key, slot);
-      else if (view.final) this.slots.delete(key);
-    });
+    let sent = false;
+    slot.inFlight = this.send(key, slot, view)
+      .then((ok) => {
+        sent = ok;
+      })
+      .finally(() => {
+        slot.inFlight = undefined;
+        slot.lastAt = Date.now();
+        for (const resolve of waiters) resolve(sent);
+        if (slot.pending) this.schedule(key, slot);
+        else if (view.final) this.slots.delete(key);
+      });
   }
 
-  private async send(key: string, slot: Slot, view: TaskView): Promise<void> {
+  private async send(key: string, slot: Slot, view: TaskView): Promise<boolean> {
     const presenter = this.presenters.get(slot.ref.chat.platform);
     if (!presenter) {
       this.opts.logger.warn({ key, platform: slot.ref.chat.platform }, 'no presenter for platform; update dropped');
-      return;
+      return false;
     }
     const attempts = view.final ? (this.opts.finalRetries ?? 5) : 1;
     for (let attempt = 1; attempt <= attempts && !this.closed; attempt++) {
@@ -98,12 +103,13 @@ export class Delivery {
           slot.ref = newRef;
           await this.opts.onRef(key, newRef);
         }
-        return;
+        return true;
       } catch (err) {
         this.opts.logger.warn({ key, err, attempt, final: view.final }, 'presenter update failed');
         if (attempt < attempts) await sleep((this.opts.retryDelayMs ?? 1000) * attempt);
       }
     }
+    return false;
   }
 
   /** Wait for everything queued to be handed over (used on shutdown and in tests). */

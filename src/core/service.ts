@@ -22,7 +22,8 @@ import { ChatSettingsStore, SettingsStore } from './settings.js';
 import type { Store } from './store.js';
 import { Tracker, type UpdateKind } from './tracker.js';
 import { answerForm, cancelForm, planPress, press } from './presses.js';
-import type { ButtonView, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Presenter, Reply } from './types.js';
+import { t } from './i18n/index.js';
+import type { Actor, ButtonView, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Presenter, Reply } from './types.js';
 import { errorText, failedView, queuedView, submittingView, taskView } from './views.js';
 
 /**
@@ -46,6 +47,13 @@ export const openGate: JobGate = {
   submitted: async () => undefined,
   finished: async () => undefined,
 };
+
+/** A submit in flight, stored so a crash during it is reported on the next start. */
+interface PendingSubmit {
+  ref: MessageRef;
+  display: string;
+  owner: Actor;
+}
 
 export interface ServiceDeps {
   /** Access control / quotas / fair scheduling (default: none). */
@@ -129,6 +137,19 @@ export class MjService {
   async start(): Promise<void> {
     const resumed = await this.tracker.start({ resume: !this.fleet });
     if (resumed.length) this.logger.info({ tasks: resumed.length }, 'resumed open tasks');
+    await this.reportInterruptedSubmits();
+  }
+
+  /** Submits cut off by a crash: the proxy's answer is unknown, so say so on their messages. */
+  private async reportInterruptedSubmits(): Promise<void> {
+    const found: [string, PendingSubmit][] = [];
+    for await (const entry of this.deps.store.entries<PendingSubmit>('pending')) found.push(entry);
+    for (const [key, pending] of found) {
+      await this.deps.store.delete('pending', key);
+      const view = failedView(pending.display, pending.owner.name, pending.owner.locale, 'INTERNAL');
+      view.detail = t(pending.owner.locale, 'task.interrupted');
+      void this.delivery.push(`submit:${pending.ref.messageId}`, pending.ref, view);
+    }
   }
 
   async stop(): Promise<void> {
@@ -169,11 +190,14 @@ export class MjService {
       return this.errorReply(locale, err);
     }
     const ref = await presenter.open(origin, submittingView(display, owner.name, locale));
-    await this.gate.acquire(origin, (position) =>
-      this.delivery.push(`submit:${ref.messageId}`, ref, queuedView(display, owner.name, locale, position)),
-    );
+    await this.gate.acquire(origin, async (position) => {
+      await this.delivery.push(`submit:${ref.messageId}`, ref, queuedView(display, owner.name, locale, position));
+    });
     const settings = await this.settings.get(origin.chat.platform, origin.actor.userId);
     const client = this.deps.clientFor(settings.mode);
+    // If the process dies during the submit, the next start tells the user instead of leaving "Submitting…".
+    const pendingKey = `${ref.chat.platform}:${ref.chat.chatId}:${ref.messageId}`;
+    await this.deps.store.set('pending', pendingKey, { ref, display, owner } satisfies PendingSubmit, RECORD_TTL_MS);
     let submitted;
     try {
       const caps = await client.capabilities();
@@ -185,6 +209,7 @@ export class MjService {
       const detail = (e as { details?: { description?: string } }).details?.description;
       await this.gate.submitted(origin, undefined);
       await this.delivery.push(`submit:${ref.messageId}`, ref, failedView(display, owner.name, locale, e.code, { detail, ...e.context }));
+      await this.deps.store.delete('pending', pendingKey);
       return { type: 'task', ref };
     }
     await this.gate.submitted(origin, submitted.taskId);
@@ -210,6 +235,7 @@ export class MjService {
     };
     if (submitted.finalPrompt !== undefined) record.task = TaskSchema.parse({ id: record.taskId, status: record.status, properties: { finalPrompt: submitted.finalPrompt } });
     await this.records.save(record);
+    await this.deps.store.delete('pending', pendingKey);
     if (!this.fleet) this.tracker.add(record);
     await this.rememberMessage(record);
     if (submitted.modal) await this.onUpdate(record, 'modal');
@@ -226,7 +252,8 @@ export class MjService {
     if (kind === 'modal') return this.onModal(record);
     if (kind === 'final') {
       const rows = record.status === 'SUCCESS' && !record.failure ? await this.buttonRows(record) : [];
-      await this.delivery.push(record.taskId, ref, taskView(record, record.owner.locale, rows));
+      // Only a result that reached the chat counts as delivered; otherwise the tracker tries again.
+      if (!(await this.delivery.push(record.taskId, ref, taskView(record, record.owner.locale, rows)))) return;
       record.delivered = true;
       await this.records.save(record);
       await this.gate.finished(record);

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { BotError } from '../errors.js';
 
 /** The namespaces the bot keeps. */
-export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg'] as const;
+export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg', 'pending'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export interface Store {

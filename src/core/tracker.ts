@@ -42,11 +42,27 @@ export class Tracker {
   private stopped = true;
   /** Proxy requests made by polling (for tests and benchmarks). */
   pollRequests = 0;
+  private readonly finishedListeners: ((record: TaskRecord) => void)[] = [];
 
   constructor(private readonly opts: TrackerOptions) {}
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
+  }
+
+  /** Call `listener` once per task when it reaches a terminal state here (metrics). */
+  onFinished(listener: (record: TaskRecord) => void): void {
+    this.finishedListeners.push(listener);
+  }
+
+  private emitFinished(record: TaskRecord): void {
+    for (const listener of this.finishedListeners) {
+      try {
+        listener(record);
+      } catch (err) {
+        this.opts.logger.warn({ err }, 'finished listener failed');
+      }
+    }
   }
 
   /** Number of tasks being followed. */
@@ -169,6 +185,7 @@ export class Tracker {
       if (status !== 'SUCCESS') record.failure = classifyFailure(task);
     }
     await this.opts.records.save(record);
+    if (kind === 'final') this.emitFinished(record);
     await this.opts.onUpdate(record, kind);
     if (record.finished && record.delivered) this.drop(record.taskId);
     return 'applied';
@@ -189,6 +206,7 @@ export class Tracker {
     record.failure = { code, detail };
     record.rank = 5;
     await this.opts.records.save(record);
+    this.emitFinished(record);
     await this.opts.onUpdate(record, 'final');
     if (record.delivered) this.drop(record.taskId);
   }
@@ -200,7 +218,8 @@ export class Tracker {
     for (const record of this.open.values()) {
       if (record.finished) {
         // Finished but not yet delivered (crash in between): deliver again.
-        if (!record.delivered) await this.withLock(record.taskId, () => this.opts.onUpdate(record, 'final'));
+        // Re-check under the lock: an apply in flight may be delivering it right now.
+        if (!record.delivered) await this.withLock(record.taskId, async () => (record.delivered ? undefined : this.opts.onUpdate(record, 'final')));
         if (record.delivered) this.drop(record.taskId);
         continue;
       }

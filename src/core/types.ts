@@ -118,7 +118,7 @@ export type Reply =
   /** Ask the user for more input (Discord modal, Telegram ForceReply, console question). */
   | { type: 'form'; form: FormView }
   /** Plain answer (help, settings, seed, task status…). `ephemeral` = only the actor should see it. */
-  | { type: 'message'; text: string; rows?: ButtonView[][]; image?: ImageRef; ephemeral?: boolean; replace?: boolean }
+  | { type: 'message'; text: string; rows?: ButtonView[][]; image?: ImageRef; images?: ImageRef[]; ephemeral?: boolean; replace?: boolean }
   /** Something went wrong; `text` is localized and safe to show. */
   | { type: 'error'; code: ErrorCode; text: string };
 

@@ -39,20 +39,24 @@ function freePort(): Promise<number> {
 
 describe('polling', () => {
   it('50 concurrent tasks cost one list-by-condition request per poll tick, not one request per task', async () => {
-    stack = await createCoreStack({ sim: { concurrency: 50, queueLimit: 100, stepMs: 40 }, env: { MJ_POLL_INTERVAL_MS: '100' } });
+    stack = await createCoreStack({ sim: { concurrency: 50, queueLimit: 100, stepMs: 60 }, env: { MJ_POLL_INTERVAL_MS: '100' } });
     const s = stack;
-    const started = Date.now();
+    // Hold every task open while submitting, so all 50 are in flight together.
+    s.sim.pause();
     const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => s.service.startJob(s.origin(`u${i}`), { kind: 'imagine', prompt: `fox ${i}` }, `fox ${i}`)));
     const ids = replies.map(idOf);
+    const listed = () => s.sim.requests.filter((r) => r.path.endsWith('/task/list-by-condition'));
+    while (!listed().some((r) => (r.body as { ids: string[] }).ids.length === 50)) await new Promise((r) => setTimeout(r, 10));
+    const ticksBefore = s.service.tracker.pollRequests;
+    s.sim.resume();
     await Promise.all(ids.map((id) => s.finalOf(id, 20_000)));
-    const elapsedTicks = Math.ceil((Date.now() - started) / 100) + 2;
-    const lists = s.sim.requests.filter((r) => r.path.endsWith('/task/list-by-condition'));
+    const lists = listed();
     const fetches = s.sim.requests.filter((r) => r.path.endsWith('/fetch'));
     expect(fetches).toHaveLength(0);
-    expect(lists.length).toBeGreaterThan(0);
-    expect(lists.length).toBeLessThanOrEqual(elapsedTicks);
-    // Once everything was submitted, one request carried all 50 ids.
-    expect(Math.max(...lists.map((r) => (r.body as { ids: string[] }).ids.length))).toBe(50);
+    // Every poll request the tracker made was one list-by-condition call covering all open tasks.
+    expect(lists).toHaveLength(s.service.tracker.pollRequests);
+    expect(s.service.tracker.pollRequests - ticksBefore).toBeLessThan(50);
+    expect(new Set(lists.flatMap((r) => (r.body as { ids: string[] }).ids))).toEqual(new Set(ids));
     expect(s.presenter.finals()).toHaveLength(50);
   });
 

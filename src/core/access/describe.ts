@@ -1,0 +1,32 @@
+/** A short, human description of a job for /queue and /admin running. */
+import { describeButton } from '../buttons/catalogue.js';
+import type { JobSpec } from '../jobs.js';
+import type { TaskRecord } from '../records.js';
+import type { Store } from '../store.js';
+
+const MAX_CHARS = 80;
+
+export function clip(text: string, max = MAX_CHARS): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+export async function describeJob(store: Store, spec: JobSpec): Promise<string> {
+  switch (spec.kind) {
+    case 'imagine':
+    case 'shorten':
+      return clip(spec.prompt);
+    case 'blend':
+      return `blend ×${spec.base64Array.length}`;
+    case 'describe':
+      return 'describe';
+    case 'faceswap':
+      return 'face swap';
+    case 'action': {
+      const info = describeButton({ customId: spec.customId });
+      const label = info.label || info.emoji || info.kind;
+      const parent = await store.get<TaskRecord>('task', spec.parentTaskId);
+      return clip(parent ? `${label} · ${parent.prompt}` : label);
+    }
+  }
+}

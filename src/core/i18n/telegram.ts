@@ -1,0 +1,22 @@
+/** Texts only the Telegram front end shows (registered on import). */
+import { addMessages, type Dictionary } from './index.js';
+
+export const telegramMessages: Dictionary = {
+  'tg.needPhoto': {
+    en: 'Please send a photo with this command: put /{command} in the photo’s caption, or reply to a photo with /{command}.',
+    zh: '请随命令发送图片：把 /{command} 写在图片说明里，或回复一张图片并发送 /{command}。',
+  },
+  'tg.unknownCommand': { en: 'Unknown command. Send /help to see what I can do.', zh: '未知命令。发送 /help 查看可用命令。' },
+  'tg.privateHint': {
+    en: 'Send /imagine followed by a prompt to draw, or /help for everything else.',
+    zh: '发送 /imagine 加提示词即可绘图，发送 /help 查看全部功能。',
+  },
+  'tg.formPrompt': { en: 'Current prompt (tap to copy):', zh: '当前提示词（点击复制）：' },
+  'tg.formChoose': { en: 'Or choose:', zh: '或者选择：' },
+  'tg.formOffer': { en: 'Press “Open” to answer.', zh: '点击“打开”作答。' },
+  'tg.moreText': { en: '(continued below)', zh: '（见下一条消息）' },
+  'tg.imageUnavailable': { en: '(the image could not be loaded)', zh: '（图片无法加载）' },
+  'tg.replyHint': { en: 'Reply here', zh: '在此回复' },
+};
+
+addMessages(telegramMessages);
