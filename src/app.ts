@@ -10,6 +10,7 @@ import type { SpeedMode } from './mj/schemas.js';
 import { createButtonCodec } from './core/buttons/codec.js';
 import { startNotifyServer, type NotifyServer } from './core/notify-server.js';
 import { MjService } from './core/service.js';
+import { createAccessGate } from './core/access/index.js';
 import { startFleet, type Fleet } from './core/fleet.js';
 import { openStore, type Store } from './core/store.js';
 import { startSimulator, type Simulator } from './sim/index.js';
@@ -78,7 +79,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const notifyHook = config.PUBLIC_URL ? `${config.PUBLIC_URL.replace(/\/$/, '')}/mj/notify/${hookSecret}` : undefined;
   const codec = createButtonCodec({ secret, store });
   const fleetMode = store.kind === 'redis';
+  const gate = createAccessGate({ config, store, logger });
   const service = new MjService({
+    gate,
     config,
     store,
     logger,
@@ -129,6 +132,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     async close() {
       // Stop taking updates from the fleet first, then let in-flight deliveries finish.
       await fleet?.close();
+      gate.close();
       await service.stop();
       await http?.close();
       await Promise.all([...clients.values()].map((c) => c.close()));

@@ -63,6 +63,20 @@ export const ConfigSchema = z.object({
   /** In groups, only the requester may press a result's buttons unless this is false. */
   OWNER_ONLY_BUTTONS: boolWithDefault(true),
   ADMIN_USERS: list,
+  /** Allowlists (empty = everyone; a request passes when it matches any non-empty one). `platform:userId`. */
+  ALLOW_USERS: list,
+  /** Chat ids (Telegram / console), plain or `platform:chatId`. */
+  ALLOW_CHATS: list,
+  /** Discord guild ids. */
+  ALLOW_GUILDS: list,
+  /** Discord channel ids. */
+  ALLOW_CHANNELS: list,
+  /** Successful jobs per user per UTC day (0 = unlimited). Failed jobs are refunded. */
+  DAILY_QUOTA: intWithDefault(0, 0, 1_000_000),
+  /** Jobs one user may have in flight (waiting in a chat's line or drawing) at once. */
+  USER_MAX_RUNNING: intWithDefault(3, 1, 1000),
+  /** Jobs drawing at once per chat (per guild on Discord); more wait in a fair, round-robin line. */
+  CHAT_MAX_RUNNING: intWithDefault(4, 1, 1000),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

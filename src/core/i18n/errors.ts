@@ -23,7 +23,7 @@ export const errorMessages: Dictionary = {
   'error.IMAGE_INVALID': { en: 'That file is not an image I can use (PNG, JPEG, WebP or GIF). {detail}', zh: '该文件不是可用的图片（支持 PNG、JPEG、WebP、GIF）。{detail}' },
   'error.IMAGE_TOO_LARGE': { en: 'That image is too large (max {maxMb} MB).', zh: '图片太大（最大 {maxMb} MB）。' },
   'error.IMAGE_DOWNLOAD_FAILED': { en: 'Could not download the image. Please try again.', zh: '无法下载图片，请重试。' },
-  'error.FORBIDDEN': { en: 'You are not allowed to use this bot here.', zh: '你无权在此使用本机器人。' },
+  'error.FORBIDDEN': { en: 'You are not allowed to use this bot here. {detail}', zh: '你无权在此使用本机器人。{detail}' },
   'error.QUOTA_EXCEEDED': { en: 'You have reached your limit: {detail}', zh: '你已达到使用上限：{detail}' },
   'error.CONFIG_INVALID': { en: 'The bot is misconfigured. Please tell the bot admin.', zh: '机器人配置有误，请联系管理员。' },
   'error.INTERNAL': { en: 'Something went wrong on our side. Please try again.', zh: '我们这边出了点问题，请重试。' },
