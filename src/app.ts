@@ -11,6 +11,8 @@ import { createButtonCodec } from './core/buttons/codec.js';
 import { startNotifyServer, type NotifyServer } from './core/notify-server.js';
 import { MjService } from './core/service.js';
 import { createAccessGate } from './core/access/index.js';
+import { countFinishedTasks, createMetrics, metricsRoute, type Metrics } from './core/metrics.js';
+import { createHealth, storeCheck, type Health } from './core/health.js';
 import { startFleet, type Fleet } from './core/fleet.js';
 import { openStore, type Store } from './core/store.js';
 import { startSimulator, type Simulator } from './sim/index.js';
@@ -27,6 +29,10 @@ export interface App {
   http?: NotifyServer;
   /** Shared tracking when STORE_URL is Redis. */
   fleet?: Fleet;
+  /** Prometheus metrics (/metrics); adapters count platform 429s and updates here. */
+  metrics: Metrics;
+  /** Readiness checks (/healthz); adapters register their platform connection. */
+  health: Health;
   /** Derive a named secret from the bot secret (hook path, webhook secret…). */
   secretFor(purpose: string): string;
   close(): Promise<void>;
@@ -49,6 +55,9 @@ async function botSecret(config: Config, store: Store): Promise<string> {
 
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const store = await openStore(config.STORE_URL);
+  const metrics = createMetrics();
+  const health = createHealth();
+  health.register('store', storeCheck(store));
   const secret = await botSecret(config, store);
   const secretFor = (purpose: string) => createHmac('sha256', secret).update(purpose).digest('base64url').slice(0, 32);
   const sim = config.MJ_BASE_URL ? undefined : await startSimulator({ stepMs: opts.simStepMs ?? 700 });
@@ -69,6 +78,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
         flavour: sim ? 'plus' : config.MJ_FLAVOUR,
         timeoutMs: config.MJ_REQUEST_TIMEOUT_MS,
         logger,
+        onResponse: (endpoint, status, ms, code) => metrics.observeProxy(endpoint, status, ms / 1000, code),
       });
       clients.set(key, client);
     }
@@ -105,6 +115,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       })
     : undefined;
   if (fleet) service.useFleet(fleet);
+  countFinishedTasks(service.tracker, metrics);
+  metrics.setGauges({ tracked: () => service.tracker.size, queueDepth: async () => (await gate.stats()).waiting });
 
   let http: NotifyServer | undefined;
   if (config.HTTP_PORT !== undefined || config.PUBLIC_URL) {
@@ -114,8 +126,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       logger,
       knows: async (id) => (await service.records.get(id)) !== undefined,
       ingest: (task) => service.ingest(task),
-      health: async () => ({ ok: true, store: store.kind, tracked: service.tracker.size }),
+      health: () => health.run(),
     });
+    http.addRoute(metricsRoute(metrics));
     logger.info({ url: http.url, notify: Boolean(notifyHook) }, 'HTTP server listening');
   }
 
@@ -129,6 +142,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     http,
     secretFor,
     fleet,
+    metrics,
+    health,
     async close() {
       // Stop taking updates from the fleet first, then let in-flight deliveries finish.
       await fleet?.close();

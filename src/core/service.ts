@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.js';
 import { toBotError, type BotError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { secretValues, type Logger } from '../log.js';
 import type { MjClient } from '../mj/client.js';
 import { TaskSchema, type SpeedMode, type Task } from '../mj/schemas.js';
 import { layoutButtons } from './buttons/catalogue.js';
@@ -112,6 +112,7 @@ export class MjService {
       records: this.records,
       intervalMs: deps.config.MJ_POLL_INTERVAL_MS,
       poll: !deps.fleetMode,
+      secrets: secretValues(deps.config),
       logger: deps.logger,
       now: deps.now,
       onUpdate: (record, kind) => this.onUpdate(record, kind),

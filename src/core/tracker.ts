@@ -4,7 +4,7 @@
  * fetch only where the proxy has no batch endpoint). Updates are applied monotonically, so
  * duplicates and out-of-order callbacks never move a task backwards or finish it twice.
  */
-import type { Logger } from '../log.js';
+import { scrub, type Logger } from '../log.js';
 import type { Task } from '../mj/schemas.js';
 import { isTerminal, parsePercent, rankOf, type RecordStore, type TaskRecord } from './records.js';
 
@@ -28,6 +28,8 @@ export interface TrackerOptions {
   missingTicksBeforeFetch?: number;
   /** Ask the proxy on each tick (default). Off in a fleet, where one process polls for all (see fleet.ts). */
   poll?: boolean;
+  /** Secret values to scrub from proxy texts shown to users (a proxy may echo the key). */
+  secrets?: readonly string[];
 }
 
 export type IngestResult = 'applied' | 'ignored' | 'unknown';
@@ -182,7 +184,7 @@ export class Tracker {
     if (isTerminal(status)) {
       record.finished = true;
       kind = 'final';
-      if (status !== 'SUCCESS') record.failure = classifyFailure(task);
+      if (status !== 'SUCCESS') record.failure = classifyFailure(task, this.opts.secrets ?? []);
     }
     await this.opts.records.save(record);
     if (kind === 'final') this.emitFinished(record);
@@ -281,8 +283,8 @@ export class Tracker {
 }
 
 /** FAILURE reasons that mean a banned prompt (trueai reports code 24 this way). */
-function classifyFailure(task: Task): { code: string; detail?: string } {
-  const reason = task.failReason ?? '';
+function classifyFailure(task: Task, secrets: readonly string[]): { code: string; detail?: string } {
+  const reason = scrub(task.failReason ?? '', secrets);
   if (/敏感词|banned prompt/i.test(reason)) return { code: 'MJ_BANNED_PROMPT', detail: reason };
   return { code: 'MJ_TASK_FAILED', detail: reason || undefined };
 }

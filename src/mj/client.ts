@@ -6,7 +6,7 @@
 import type { Dispatcher } from 'undici';
 import { MjError } from '../errors.js';
 import { capabilitiesFor, ossChangeFor, type Capabilities, type Flavour } from './capabilities.js';
-import { badResponse, MjTransport, toMjError, type HttpAnswer, type MjLogger } from './http.js';
+import { badResponse, MjTransport, toMjError, type HttpAnswer, type MjLogger, type ResponseObserver } from './http.js';
 import { probeFlavour } from './probe.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
 import {
@@ -38,6 +38,8 @@ export interface MjClientOptions {
   /** Retry policy for idempotent reads (default 3 retries, 200 ms base, 5 s cap). */
   retry?: RetryPolicy;
   logger?: MjLogger;
+  /** Observer of every proxy exchange (latency/error metrics). */
+  onResponse?: ResponseObserver;
 }
 
 /** Endpoints that exist only on some flavours. */
@@ -67,6 +69,7 @@ export class MjClient {
       timeoutMs: opts.timeoutMs ?? 30_000,
       logger: opts.logger,
       secrets,
+      onResponse: opts.onResponse,
     });
     this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
     this.logger = opts.logger;

@@ -175,7 +175,12 @@ export interface TransportOptions {
   logger?: MjLogger;
   /** Values scrubbed from every text that ends up in an error. */
   secrets: readonly string[];
+  /** Called after every exchange (metrics): status 0 = no answer; `errorCode` = the MjError code it maps to, if any. */
+  onResponse?: ResponseObserver;
 }
+
+/** Observer of proxy exchanges; must not throw. `endpoint` is "METHOD /mj/...". */
+export type ResponseObserver = (endpoint: string, status: number, ms: number, errorCode?: string) => void;
 
 /** One HTTP exchange with the proxy; throws MJ_NETWORK, never interprets the body beyond JSON. */
 export class MjTransport {
@@ -218,12 +223,26 @@ export class MjTransport {
         bodyTimeout: this.opts.timeoutMs,
       });
       const text = await res.body.text();
-      this.opts.logger?.debug({ endpoint, status: res.statusCode, ms: Date.now() - started }, 'mj request');
-      return { status: res.statusCode, headers: res.headers, text, ...parseJson(text) };
+      const ms = Date.now() - started;
+      this.opts.logger?.debug({ endpoint, status: res.statusCode, ms }, 'mj request');
+      const answer: HttpAnswer = { status: res.statusCode, headers: res.headers, text, ...parseJson(text) };
+      this.observe(endpoint, answer.status, ms, () => toMjError(answer, endpoint)?.code);
+      return answer;
     } catch (err) {
       const mapped = networkError(err, endpoint);
-      this.opts.logger?.warn({ endpoint, code: mapped.code, notSent: mapped.details.notSent, ms: Date.now() - started }, 'mj request failed');
+      const ms = Date.now() - started;
+      this.opts.logger?.warn({ endpoint, code: mapped.code, notSent: mapped.details.notSent, ms }, 'mj request failed');
+      this.observe(endpoint, 0, ms, () => mapped.code);
       throw mapped;
+    }
+  }
+
+  private observe(endpoint: string, status: number, ms: number, errorCode: () => string | undefined): void {
+    if (!this.opts.onResponse) return;
+    try {
+      this.opts.onResponse(endpoint, status, ms, errorCode());
+    } catch {
+      // A broken metrics hook must never fail a request.
     }
   }
 

@@ -187,6 +187,7 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
 export function imageToDataUrl(bytes: Uint8Array, opts: { maxBytes: number }): string {
   if (bytes.byteLength > opts.maxBytes) throw tooLarge(opts.maxBytes, 'chat attachment');
   const sniffed = sniffImage(bytes);
-  if (!sniffed) throw new UserInputError('IMAGE_INVALID', 'attachment is not a PNG/JPEG/WebP/GIF image');
+  // A header without a readable size (e.g. a bare PNG signature) is not an image the proxy can use.
+  if (!sniffed || sniffed.width === undefined) throw new UserInputError('IMAGE_INVALID', 'attachment is not a PNG/JPEG/WebP/GIF image');
   return toDataUrl(bytes, sniffed.mime);
 }
