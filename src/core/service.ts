@@ -15,15 +15,16 @@ import type { Fleet } from './fleet.js';
 import { onModal } from './modal-step.js';
 import { withOssButtons } from './oss-buttons.js';
 import { FormStore } from './forms.js';
-import { downloadImage } from './images/download.js';
+import { loadTaskImage } from './images/task-image.js';
+import { MessageIndex } from './bindings.js';
+import { markSubmitting, reportInterruptedSubmits } from './pending-submits.js';
 import { submitJob, type JobSpec } from './jobs.js';
-import { RECORD_TTL_MS, RecordStore, type TaskRecord } from './records.js';
+import { RecordStore, type TaskRecord } from './records.js';
 import { ChatSettingsStore, SettingsStore } from './settings.js';
 import type { Store } from './store.js';
 import { Tracker, type UpdateKind } from './tracker.js';
 import { answerForm, cancelForm, planPress, press } from './presses.js';
-import { t } from './i18n/index.js';
-import type { Actor, ButtonView, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Presenter, Reply } from './types.js';
+import type { ButtonView, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Presenter, Reply } from './types.js';
 import { errorText, failedView, queuedView, submittingView, taskView } from './views.js';
 
 /**
@@ -47,13 +48,6 @@ export const openGate: JobGate = {
   submitted: async () => undefined,
   finished: async () => undefined,
 };
-
-/** A submit in flight, stored so a crash during it is reported on the next start. */
-interface PendingSubmit {
-  ref: MessageRef;
-  display: string;
-  owner: Actor;
-}
 
 export interface ServiceDeps {
   /** Access control / quotas / fair scheduling (default: none). */
@@ -83,10 +77,12 @@ export class MjService {
   readonly logger: Logger;
 
   readonly gate: JobGate;
+  private readonly messages: MessageIndex;
 
   constructor(readonly deps: ServiceDeps) {
     this.logger = deps.logger;
     this.gate = deps.gate ?? openGate;
+    this.messages = new MessageIndex(deps.store);
     this.records = new RecordStore(deps.store);
     this.settings = new SettingsStore(deps.store);
     this.chatSettings = new ChatSettingsStore(deps.store);
@@ -138,19 +134,7 @@ export class MjService {
   async start(): Promise<void> {
     const resumed = await this.tracker.start({ resume: !this.fleet });
     if (resumed.length) this.logger.info({ tasks: resumed.length }, 'resumed open tasks');
-    await this.reportInterruptedSubmits();
-  }
-
-  /** Submits cut off by a crash: the proxy's answer is unknown, so say so on their messages. */
-  private async reportInterruptedSubmits(): Promise<void> {
-    const found: [string, PendingSubmit][] = [];
-    for await (const entry of this.deps.store.entries<PendingSubmit>('pending')) found.push(entry);
-    for (const [key, pending] of found) {
-      await this.deps.store.delete('pending', key);
-      const view = failedView(pending.display, pending.owner.name, pending.owner.locale, 'INTERNAL');
-      view.detail = t(pending.owner.locale, 'task.interrupted');
-      void this.delivery.push(`submit:${pending.ref.messageId}`, pending.ref, view);
-    }
+    await reportInterruptedSubmits(this.deps.store, this.delivery);
   }
 
   async stop(): Promise<void> {
@@ -197,8 +181,7 @@ export class MjService {
     const settings = await this.settings.get(origin.chat.platform, origin.actor.userId);
     const client = this.deps.clientFor(settings.mode);
     // If the process dies during the submit, the next start tells the user instead of leaving "Submitting…".
-    const pendingKey = `${ref.chat.platform}:${ref.chat.chatId}:${ref.messageId}`;
-    await this.deps.store.set('pending', pendingKey, { ref, display, owner } satisfies PendingSubmit, RECORD_TTL_MS);
+    const pendingKey = await markSubmitting(this.deps.store, { ref, display, owner });
     let submitted;
     try {
       const caps = await client.capabilities();
@@ -238,7 +221,7 @@ export class MjService {
     await this.records.save(record);
     await this.deps.store.delete('pending', pendingKey);
     if (!this.fleet) this.tracker.add(record);
-    await this.rememberMessage(record);
+    await this.messages.remember(record);
     if (submitted.modal) await this.onUpdate(record, 'modal');
     else await this.delivery.push(record.taskId, ref, taskView(record, locale));
     // In a fleet, hand the task over only once the modal step (if any) is settled in the store.
@@ -283,21 +266,12 @@ export class MjService {
   }
 
   /** Bytes of a task image for upload; an expired signed URL is refreshed by fetching the task again. */
-  async loadImage(ref: ImageRef): Promise<LoadedImage> {
-    const opts = { maxBytes: this.deps.config.MAX_IMAGE_BYTES, allowHosts: this.deps.imageAllowHosts };
-    const named = (img: { bytes: Buffer; mime: string; width?: number; height?: number; ext: string }): LoadedImage => ({
-      ...img,
-      fileName: `${ref.preview ? 'preview' : 'mj'}-${ref.taskId}.${img.ext}`,
+  loadImage(ref: ImageRef): Promise<LoadedImage> {
+    return loadTaskImage(ref, {
+      maxBytes: this.deps.config.MAX_IMAGE_BYTES,
+      allowHosts: this.deps.imageAllowHosts,
+      refetch: (taskId) => this.deps.clientFor().fetch(taskId),
     });
-    try {
-      return named(await downloadImage(ref.url, opts));
-    } catch (err) {
-      const status = toBotError(err).context.status;
-      if (status !== 403 && status !== 404 && status !== 410) throw err;
-      const fresh = await this.deps.clientFor().fetch(ref.taskId);
-      if (!fresh?.imageUrl || fresh.imageUrl === ref.url) throw err;
-      return named(await downloadImage(fresh.imageUrl, opts));
-    }
   }
 
   /** Owner check for buttons and forms: requester only in groups unless the chat is collaborative. */
@@ -308,20 +282,14 @@ export class MjService {
     return (await this.chatSettings.get(chat.platform, chat.chatId)).collaborative === true;
   }
 
-  private async rememberMessage(record: TaskRecord): Promise<void> {
-    const ref = record.ref;
-    if (ref) await this.deps.store.set('msg', `t:${ref.chat.platform}:${ref.chat.chatId}:${ref.messageId}`, record.taskId, RECORD_TTL_MS);
-    await this.deps.store.set('user', `last:${record.chat.platform}:${record.owner.userId}`, record.taskId, RECORD_TTL_MS);
-  }
-
   /** The task shown by a bot message (for commands sent as a reply to a result). */
   taskForMessage(chat: Origin['chat'], messageId: string): Promise<string | undefined> {
-    return this.deps.store.get<string>('msg', `t:${chat.platform}:${chat.chatId}:${messageId}`);
+    return this.messages.taskFor(chat, messageId);
   }
 
   /** The user's most recent task. */
   lastTaskOf(origin: Origin): Promise<string | undefined> {
-    return this.deps.store.get<string>('user', `last:${origin.chat.platform}:${origin.actor.userId}`);
+    return this.messages.lastOf(origin.chat.platform, origin.actor.userId);
   }
 
   /** Network-free check of a press: a form to show at once, or work to run (adapters defer first). */
