@@ -1,0 +1,27 @@
+/** /describe — four prompts that describe an image; their number buttons draw them. */
+import { z } from 'zod';
+import { t } from '../src/core/i18n/index.js';
+import { botTypeOf, localized, parseInput, singleImage, toDataUrls } from './shared.js';
+import type { Command } from './types.js';
+
+export default {
+  name: 'describe',
+  description: localized('cmd.describe.description'),
+  options: [{ name: 'image', type: 'image', required: true, description: localized('cmd.describe.image') }],
+  async execute(input, { service, origin, locale }) {
+    const needImage = t(locale, 'cmd.describe.needImage');
+    const schema = z.object({
+      image: singleImage(needImage),
+    });
+    const parsed = parseInput(schema, input, locale);
+    if (!parsed.ok) return parsed.reply;
+    let base64: string;
+    try {
+      [base64 = ''] = toDataUrls(service, [parsed.data.image]);
+    } catch (err) {
+      return service.errorReply(locale, err);
+    }
+    const settings = await service.settings.get(origin.chat.platform, origin.actor.userId);
+    return service.startJob(origin, { kind: 'describe', base64, botType: botTypeOf(settings) }, t(locale, 'cmd.describe.display'));
+  },
+} satisfies Command;

@@ -1,0 +1,21 @@
+/** /help — the commands in the user's language and how buttons and forms work. */
+import { t } from '../src/core/i18n/index.js';
+import type { Locale } from '../src/core/types.js';
+import { localized } from './shared.js';
+import type { Command } from './types.js';
+
+/** The help text; the command list is read lazily because index.ts imports this file. */
+export async function helpText(locale: Locale): Promise<string> {
+  const { allCommands } = await import('./index.js');
+  const lines = allCommands.filter((c) => !c.hidden).map((c) => t(locale, 'cmd.help.line', { name: c.name, description: c.description[locale] }));
+  return [t(locale, 'cmd.help.title'), ...lines, '', t(locale, 'cmd.help.buttons'), t(locale, 'cmd.help.forms'), t(locale, 'cmd.help.images')].join('\n');
+}
+
+export default {
+  name: 'help',
+  description: localized('cmd.help.description'),
+  options: [],
+  async execute(_input, { locale }) {
+    return { type: 'message', text: await helpText(locale) };
+  },
+} satisfies Command;

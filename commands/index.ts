@@ -1,0 +1,24 @@
+/** Every command, in menu order; front ends register these and look them up by name. */
+import admin from './admin.js';
+import blend from './blend.js';
+import collab from './collab.js';
+import describe from './describe.js';
+import faceswap from './faceswap.js';
+import gallery from './gallery.js';
+import help from './help.js';
+import imagine from './imagine.js';
+import queue from './queue.js';
+import seed from './seed.js';
+import settings from './settings.js';
+import shorten from './shorten.js';
+import start from './start.js';
+import task from './task.js';
+import type { Command } from './types.js';
+
+export const allCommands: Command[] = [imagine, blend, describe, shorten, faceswap, seed, task, settings, queue, gallery, collab, admin, help, start];
+
+/** The command called `name` (case-insensitive, without the leading slash), if any. */
+export function findCommand(name: string): Command | undefined {
+  const wanted = name.replace(/^\//, '').toLowerCase();
+  return allCommands.find((c) => c.name === wanted);
+}

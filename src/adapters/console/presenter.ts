@@ -1,0 +1,133 @@
+/**
+ * The console's Presenter: every task update is printed as a new line (`[taskId] headline`),
+ * results are saved to the output directory, and their buttons are remembered so typing a label
+ * presses them. `ConsoleScreen` is the terminal state shared with the input loop.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { t } from '../../core/i18n/index.js';
+import type { MjService } from '../../core/service.js';
+import type { ButtonView, FormView, ImageRef, MessageRef, Origin, Presenter, TaskView } from '../../core/types.js';
+import { formatRows, matchButton } from './input.js';
+import './texts.js';
+
+/** How many earlier button sets stay pressable (`U2 <taskId>` reaches older ones). */
+const MAX_SETS = 50;
+
+interface ButtonSet {
+  key: string;
+  rows: ButtonView[][];
+}
+
+/** What the terminal shows and remembers: printed lines, pressable buttons, an offered form. */
+export class ConsoleScreen {
+  private readonly sets: ButtonSet[] = [];
+  /** A form offered after the fact (remix), opened by typing "remix". */
+  offered?: FormView;
+  /** The latest finished task (for /seed without an id). */
+  lastTaskId?: string;
+
+  constructor(
+    private readonly output: NodeJS.WritableStream,
+    private readonly service: MjService,
+    private readonly outputDir: string,
+  ) {}
+
+  print(text: string): void {
+    this.output.write(`${text}\n`);
+  }
+
+  /** Print buttons and make them pressable; the newest set is searched first. */
+  showRows(key: string, rows: ButtonView[][]): void {
+    if (rows.length === 0 || rows.every((r) => r.length === 0)) return;
+    this.print(`  ${formatRows(rows)}`);
+    const at = this.sets.findIndex((s) => s.key === key);
+    if (at >= 0) this.sets.splice(at, 1);
+    this.sets.unshift({ key, rows });
+    this.sets.length = Math.min(this.sets.length, MAX_SETS);
+  }
+
+  /** The button a typed line names: `U2` (newest set that has it) or `U2 <taskId>`. */
+  findButton(typed: string): ButtonView | undefined {
+    const words = typed.trim().split(/\s+/);
+    const key = words.length > 1 ? words[words.length - 1] : undefined;
+    const target = key ? this.sets.find((s) => s.key === key) : undefined;
+    if (target) return matchButton(target.rows, words.slice(0, -1).join(' '));
+    for (const set of this.sets) {
+      const found = matchButton(set.rows, typed);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Download a task image into the output directory; returns the path. */
+  async saveImage(image: ImageRef): Promise<string> {
+    const loaded = await this.service.loadImage(image);
+    const ext = /\.([a-z0-9]+)$/i.exec(loaded.fileName)?.[1] ?? 'png';
+    await mkdir(this.outputDir, { recursive: true });
+    const path = join(this.outputDir, `${image.taskId}.${ext}`);
+    await writeFile(path, loaded.bytes);
+    return path;
+  }
+
+  /** `image: <path>`, or why it could not be saved. */
+  async imageLine(image: ImageRef, locale: TaskView['locale']): Promise<string> {
+    try {
+      return t(locale, 'console.image', { path: await this.saveImage(image) });
+    } catch (err) {
+      const reason = this.service.errorReply(locale, err);
+      return `⚠️ ${t(locale, 'console.imageFailed', { reason: reason.type === 'error' ? reason.text : '' })}`;
+    }
+  }
+}
+
+export class ConsolePresenter implements Presenter {
+  readonly platform = 'console' as const;
+  private next = 1;
+  /** Last line printed per message, so repeated identical updates are not printed twice. */
+  private readonly lastLine = new Map<string, string>();
+
+  constructor(
+    private readonly screen: ConsoleScreen,
+    readonly minUpdateIntervalMs = 300,
+  ) {}
+
+  async open(origin: Origin, view: TaskView): Promise<MessageRef> {
+    const ref: MessageRef = { chat: origin.chat, messageId: String(this.next++) };
+    await this.show(ref, view, ` · ${view.prompt}`);
+    return ref;
+  }
+
+  async update(ref: MessageRef, view: TaskView): Promise<void> {
+    await this.show(ref, view);
+  }
+
+  async offerForm(_ref: MessageRef, form: FormView): Promise<void> {
+    this.screen.offered = form;
+    this.screen.print(`✏️ ${form.title} — ${form.hint}`);
+    this.screen.print(`  ${t(form.locale, 'console.offer')}`);
+  }
+
+  private async show(ref: MessageRef, view: TaskView, suffix = ''): Promise<void> {
+    const tag = `[${view.taskId ?? '…'}]`;
+    if (!view.final) {
+      const line = `${tag} ${view.headline}${suffix}`;
+      if (this.lastLine.get(ref.messageId) === line) return;
+      this.lastLine.set(ref.messageId, line);
+      this.screen.print(line);
+      return;
+    }
+    this.lastLine.delete(ref.messageId);
+    if (view.phase !== 'result') {
+      this.screen.print(`${tag} ${view.headline}${view.detail ? ` — ${view.detail}` : ''}`);
+      return;
+    }
+    const imageLine = view.image ? ` — ${await this.screen.imageLine(view.image, view.locale)}` : '';
+    this.screen.print(`${tag} ${view.headline}${imageLine}`);
+    if (view.detail) for (const line of view.detail.split('\n').filter((l) => l.trim())) this.screen.print(`  ${line}`);
+    if (view.taskId) {
+      this.screen.lastTaskId = view.taskId;
+      this.screen.showRows(view.taskId, view.rows);
+    }
+  }
+}

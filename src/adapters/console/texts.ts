@@ -1,0 +1,25 @@
+/** Texts only the console front end shows (registered on import). */
+import { addMessages, type Dictionary } from '../../core/i18n/index.js';
+
+export const consoleMessages: Dictionary = {
+  'console.welcome': {
+    en: 'mjbot console — type a prompt to draw it, /help for commands, /quit to leave.',
+    zh: 'mjbot 控制台 — 输入提示词即可绘图，/help 查看命令，/quit 退出。',
+  },
+  'console.image': { en: 'image: {path}', zh: '图片：{path}' },
+  'console.imageFailed': { en: 'the image could not be saved: {reason}', zh: '图片保存失败：{reason}' },
+  'console.buttonsHint': { en: 'Type a button’s label (e.g. U2) to press it.', zh: '输入按钮上的文字（例如 U2）即可点击。' },
+  'console.formPrompt': { en: 'Prompt: {value}', zh: '提示词：{value}' },
+  'console.formAsk': { en: 'Type the prompt (empty line = keep it, "cancel" = cancel):', zh: '输入提示词（空行 = 保持不变，“cancel” = 取消）：' },
+  'console.regionAsk': {
+    en: 'Type an area number or id, or the path to a PNG mask, optionally followed by a new prompt ("cancel" = cancel):',
+    zh: '输入区域编号或 ID，或 PNG 蒙版文件路径，后面可以跟新的提示词（“cancel” = 取消）：',
+  },
+  'console.offer': { en: 'Type "remix" to answer.', zh: '输入 “remix” 作答。' },
+  'console.fileNotFound': { en: 'File not found: {path}', zh: '找不到文件：{path}' },
+  'console.unknownCommand': { en: 'Unknown command /{name}. Type /help to see the commands.', zh: '未知命令 /{name}。输入 /help 查看命令。' },
+  'console.noButton': { en: 'There is no "{label}" button to press yet: wait for a result.', zh: '还没有可以点击的 “{label}” 按钮：请等结果出来。' },
+  'console.bye': { en: 'Bye.', zh: '再见。' },
+};
+
+addMessages(consoleMessages);

@@ -1,0 +1,68 @@
+/**
+ * A full bot stack for tests: the embedded MJ simulator over real HTTP on 127.0.0.1, a real
+ * MjClient, an in-memory store, the signed button codec and the real MjService (started).
+ * No presenter is attached: attach the front end under test (or a recording one) yourself.
+ */
+import { parseConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import { MjClient } from '../../src/mj/client.js';
+import type { Flavour } from '../../src/mj/capabilities.js';
+import { createButtonCodec, type ButtonCodec } from '../../src/core/buttons/codec.js';
+import { MjService } from '../../src/core/service.js';
+import { openStore, type Store } from '../../src/core/store.js';
+import type { Locale, Origin } from '../../src/core/types.js';
+import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
+
+export interface StackOptions {
+  /** Proxy flavour the simulator imitates and the client speaks (default 'plus'). */
+  flavour?: Flavour;
+  /** Account remix mode in the simulator. */
+  remix?: boolean;
+  /** More simulator options (stepMs defaults to 20). */
+  simOptions?: SimOptions;
+  /** Extra config variables (strings, as in the environment). */
+  config?: Record<string, string>;
+}
+
+export interface Stack {
+  sim: Simulator;
+  client: MjClient;
+  store: Store;
+  codec: ButtonCodec;
+  service: MjService;
+  /** Stops the service, then closes the client, the store and the simulator. */
+  close(): Promise<void>;
+}
+
+/** Build and start the stack. Always `await stack.close()` (afterEach/afterAll). */
+export async function createStack(opts: StackOptions = {}): Promise<Stack> {
+  const flavour = opts.flavour ?? 'plus';
+  const sim = await startSimulator({ stepMs: 20, flavour, remix: opts.remix ?? false, ...opts.simOptions });
+  const client = new MjClient({ baseUrl: sim.url, flavour, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 } });
+  const store = await openStore('memory://');
+  const codec = createButtonCodec({ secret: 'x'.repeat(32), store });
+  const config = parseConfig({ MJ_POLL_INTERVAL_MS: '50', STORE_URL: 'memory://', MJ_BASE_URL: sim.url, ...opts.config });
+  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, imageAllowHosts: [new URL(sim.url).host] });
+  await service.start();
+  return {
+    sim,
+    client,
+    store,
+    codec,
+    service,
+    async close() {
+      await service.stop();
+      await client.close();
+      await store.close();
+      await sim.close();
+    },
+  };
+}
+
+/** A console-platform origin: a private chat per user, or the shared "group-1" with `group: true`. */
+export function testOrigin(userId = 'u1', opts: { group?: boolean; locale?: Locale } = {}): Origin {
+  return {
+    chat: { platform: 'console', chatId: opts.group ? 'group-1' : `dm-${userId}`, isGroup: Boolean(opts.group) },
+    actor: { userId, name: `User ${userId}`, locale: opts.locale ?? 'en' },
+  };
+}
