@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Let results in flight reach the chats while the platforms are still connected.
+    await app.service.stop();
     await frontends.close();
     await app.close();
     process.exit(0);
