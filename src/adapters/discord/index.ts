@@ -42,12 +42,16 @@ export async function startDiscord(app: App, opts: DiscordOptions = {}): Promise
   const deps: HandlerDeps = { service, presenter, logger, config, commands: opts.commands ?? allCommands };
   const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {
+    app.metrics.platformUpdate('discord', interaction.isChatInputCommand() ? 'command' : interaction.isButton() ? 'button' : interaction.isModalSubmit() ? 'modal' : 'other');
     const job = handleInteraction(deps, interaction).finally(() => inFlight.delete(job));
     inFlight.add(job);
   });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord client warning'));
   client.rest.on('rateLimited', (info) => logger.debug({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit'));
+  client.rest.on('response', (_request, response) => {
+    if (response.status === 429) app.metrics.rateLimited('discord');
+  });
 
   const ready = once(client, Events.ClientReady);
   try {
@@ -58,6 +62,7 @@ export async function startDiscord(app: App, opts: DiscordOptions = {}): Promise
     throw err;
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord ready');
+  app.health.register('discord', () => client.isReady());
 
   return {
     client,
