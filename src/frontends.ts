@@ -1,6 +1,8 @@
 /** Starts the front ends the config asks for on top of an App. */
 import type { App } from './app.js';
 import { startConsole } from './adapters/console/index.js';
+import { startDiscord } from './adapters/discord/index.js';
+import { startTelegram } from './adapters/telegram/index.js';
 
 export interface Frontends {
   /** Resolves when the process should end on its own (console input closed). */
@@ -12,6 +14,14 @@ export async function startFrontends(app: App, io: { input: NodeJS.ReadableStrea
   const { config } = app;
   const closers: (() => Promise<void> | void)[] = [];
   let done: Promise<void> = new Promise(() => undefined);
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const telegram = await startTelegram(app);
+    closers.push(() => telegram.close());
+  }
+  if (config.DISCORD_TOKEN) {
+    const discord = await startDiscord(app);
+    closers.push(() => discord.close());
+  }
   if (!config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN) {
     const session = startConsole({ service: app.service, input: io.input, output: io.output, outputDir: config.OUTPUT_DIR, locale: config.DEFAULT_LOCALE, prompt: true });
     closers.push(() => session.close());
@@ -20,7 +30,7 @@ export async function startFrontends(app: App, io: { input: NodeJS.ReadableStrea
   return {
     done,
     async close() {
-      for (const close of closers) await close();
+      for (const close of closers.reverse()) await close();
     },
   };
 }

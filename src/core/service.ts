@@ -90,11 +90,12 @@ export class MjService {
     this.delivery = new Delivery({
       logger: deps.logger,
       onRef: async (taskId, ref) => {
-        const record = await this.records.get(taskId);
+        // Update the live record in place: a reloaded copy could roll back `finished`/`delivered`.
+        const record = this.tracker.get(taskId) ?? (await this.records.get(taskId));
         if (record) {
           record.ref = ref;
           await this.records.save(record);
-          this.tracker.refresh(record);
+          await this.messages.remember(record);
         }
       },
     });
@@ -220,12 +221,13 @@ export class MjService {
     if (submitted.finalPrompt !== undefined) record.task = TaskSchema.parse({ id: record.taskId, status: record.status, properties: { finalPrompt: submitted.finalPrompt } });
     await this.records.save(record);
     await this.deps.store.delete('pending', pendingKey);
-    if (!this.fleet) this.tracker.add(record);
     await this.messages.remember(record);
+    // Show the first state before tracking starts, so a fast proxy's result can never be overtaken by it.
     if (submitted.modal) await this.onUpdate(record, 'modal');
-    else await this.delivery.push(record.taskId, ref, taskView(record, locale));
+    else void this.delivery.push(record.taskId, ref, taskView(record, locale));
     // In a fleet, hand the task over only once the modal step (if any) is settled in the store.
     if (this.fleet) await this.fleet.track(record.taskId);
+    else this.tracker.add(record);
     return { type: 'task', taskId: record.taskId, ref };
   }
 
@@ -326,10 +328,10 @@ export class MjService {
 
   /** Rebind a task's message (e.g. a Discord interaction expired and the adapter posted a new one). */
   async rebind(taskId: string, ref: MessageRef): Promise<void> {
-    const record = await this.records.get(taskId);
+    const record = this.tracker.get(taskId) ?? (await this.records.get(taskId));
     if (!record) return;
     record.ref = ref;
     await this.records.save(record);
-    this.tracker.refresh(record);
+    await this.messages.remember(record);
   }
 }

@@ -2,53 +2,21 @@
  * A real bot process (`npm start`'s entry, console front end) is killed with SIGKILL in the
  * middle of a task and started again on the same SQLite file: the result arrives once.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { tempDir } from './harness.js';
+import { killAllBots, spawnBot } from '../helpers/bot-process.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 let sim: Simulator | undefined;
-const children: ChildProcessWithoutNullStreams[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await killAllBots();
   await sim?.close();
   sim = undefined;
 });
-
-interface Bot {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
-}
-
-function startBot(env: Record<string, string>): Bot {
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-  });
-  children.push(child);
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-  return {
-    child,
-    output: () => out,
-    async waitFor(pattern, timeoutMs = 20_000) {
-      const until = Date.now() + timeoutMs;
-      while (Date.now() < until) {
-        const match = out.match(pattern);
-        if (match) return match;
-        if (child.exitCode !== null) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`timed out waiting for ${pattern}; output:\n${out}`);
-    },
-  };
-}
 
 describe('a killed bot process', () => {
   it('resumes its open task from the SQLite store after a restart and delivers the result once', async () => {
@@ -56,15 +24,14 @@ describe('a killed bot process', () => {
     const dir = tempDir();
     const env = { MJ_BASE_URL: sim.url, MJ_FLAVOUR: 'plus', STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, OUTPUT_DIR: join(dir, 'out'), MJ_POLL_INTERVAL_MS: '50', LOG_LEVEL: 'silent' };
 
-    const first = startBot(env);
+    const first = spawnBot(env);
     first.child.stdin.write('/imagine a red fox in the snow\n');
     // Wait until the task is being drawn, then kill the process without any chance to clean up.
     await first.waitFor(/\d+%/);
     expect(first.output()).not.toMatch(/✅/);
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await first.kill();
 
-    const second = startBot(env);
+    const second = spawnBot(env);
     const done = await second.waitFor(/✅[^\n]*?(\S+\.png)/, 30_000);
     const file = done[1]!;
     expect(existsSync(file.startsWith('/') ? file : join(root, file))).toBe(true);

@@ -1,0 +1,219 @@
+/**
+ * The Telegram Presenter: one message per task, replying to the command. It starts as text
+ * (queued, progress bar), becomes a photo once an image exists (Telegram cannot turn a text
+ * message into a photo, so a photo message replaces it) and ends with the result's buttons.
+ * Progress is skipped while the chat is over its flood budget; final views always wait their turn.
+ */
+import { createHash } from 'node:crypto';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import { t } from '../../core/i18n/index.js';
+import type { FormView, LoadedImage, MessageRef, Origin, Presenter, TaskView } from '../../core/types.js';
+import { inputFile, mediaKindFor, type MediaKind } from './files.js';
+import { chunks, keyboard, MAX_CAPTION, MAX_TEXT, renderTask } from './render.js';
+import { sendOffer } from './replies.js';
+import { RECORD_TTL_MS } from '../../core/records.js';
+import { isMessageGone, isNotModified, rememberAlias, replyParams, type Shared } from './shared.js';
+
+/**
+ * Where a task message is now. The service keeps the ref of the message first opened; when the
+ * adapter replaces it (text → photo) it records the current message here instead of handing
+ * the service a new ref, so the service's task record is never rewritten mid-update.
+ */
+interface Shown {
+  messageId: number;
+  kind: 'text' | MediaKind;
+  /** Hash of the image URL shown now (no re-upload when only the caption changes). */
+  img?: string;
+  /** A final view is shown: the number of its buttons. */
+  finalButtons?: number;
+}
+
+/** The user's command message the task message replies to (kept in the ref's platformData). */
+function replyToOf(ref: MessageRef): number | undefined {
+  const value = ref.platformData?.replyTo;
+  return typeof value === 'number' ? value : undefined;
+}
+
+const hashUrl = (url: string): string => createHash('sha1').update(url).digest('base64url').slice(0, 16);
+
+/** How many messages' last content is remembered to skip identical edits (they cost flood budget). */
+const REMEMBER_CONTENT = 5000;
+
+export class TelegramPresenter implements Presenter {
+  readonly platform = 'telegram' as const;
+  private readonly lastContent = new Map<string, string>();
+
+  constructor(
+    private readonly shared: Shared,
+    readonly minUpdateIntervalMs: number,
+  ) {}
+
+  async open(origin: Origin, view: TaskView): Promise<MessageRef> {
+    const replyTo = origin.replyTo ? Number(origin.replyTo) : undefined;
+    const { html } = renderTask(view, MAX_TEXT);
+    const markup = keyboard(view.rows);
+    const sent = await this.shared.api.sendMessage(Number(origin.chat.chatId), html, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      reply_markup: markup,
+      ...replyParams(replyTo),
+    });
+    this.markShown(sent.chat.id, sent.message_id, html, markup);
+    return { chat: origin.chat, messageId: String(sent.message_id), platformData: { replyTo } };
+  }
+
+  async update(ref: MessageRef, view: TaskView): Promise<void> {
+    // Flood control per chat: progress gives way; a final view waits for its turn (in the API transformer).
+    if (!view.final && !this.shared.budget.hasRoom(Number(ref.chat.chatId))) return;
+    const shown = await this.shown(ref);
+    const buttons = view.rows.flat().length;
+    // A result reaches the chat once: a repeated final (re-delivery after a restart, a late
+    // duplicate) is dropped unless it brings buttons the shown one lacks.
+    if (shown.finalButtons !== undefined && (!view.final || buttons <= shown.finalButtons)) return;
+    try {
+      const next = (await this.show(ref, shown, view)) ?? shown;
+      if (view.final) next.finalButtons = buttons;
+      if (next !== shown || view.final) await this.remember(ref, next, view);
+    } catch (err) {
+      if (isNotModified(err)) return;
+      if (view.final && isMessageGone(err)) {
+        await this.remember(ref, await this.sendFresh(ref, view), view);
+        return;
+      }
+      if (!view.final) {
+        this.shared.logger.debug({ err, taskId: view.taskId }, 'progress update failed; skipped');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  async offerForm(ref: MessageRef, form: FormView): Promise<void> {
+    const shown = await this.shown(ref);
+    await sendOffer(this.shared, form, Number(ref.chat.chatId), shown.messageId);
+  }
+
+  /** Show `view` on the message as it is now; returns the new state when the message changed. */
+  private async show(ref: MessageRef, shown: Shown, view: TaskView): Promise<Shown | undefined> {
+    const chatId = Number(ref.chat.chatId);
+    const { messageId } = shown;
+    const image = view.image ? await this.load(view) : undefined;
+    const markup = keyboard(view.rows);
+    if (!image || !view.image) {
+      const shownView = this.noteMissingImage(view);
+      if (shown.kind === 'text') {
+        const { html, overflow } = renderTask(shownView, MAX_TEXT);
+        if (this.unchanged(chatId, messageId, html, markup)) return undefined;
+        await this.shared.api.editMessageText(chatId, messageId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: markup });
+        this.markShown(chatId, messageId, html, markup);
+        await this.followUp(chatId, messageId, view, overflow);
+      } else {
+        const { html, overflow } = renderTask(shownView, MAX_CAPTION);
+        if (this.unchanged(chatId, messageId, html, markup)) return undefined;
+        await this.shared.api.editMessageCaption(chatId, messageId, { caption: html, parse_mode: 'HTML', reply_markup: markup });
+        this.markShown(chatId, messageId, html, markup);
+        await this.followUp(chatId, messageId, view, overflow);
+      }
+      return undefined;
+    }
+    const img = hashUrl(view.image.url);
+    if (shown.kind === 'text') {
+      // Telegram cannot turn a text message into a photo: send the photo, then remove the text.
+      const sent = await this.sendMedia(chatId, image, view, markup, replyToOf(ref));
+      await this.shared.api.deleteMessage(chatId, messageId).catch(() => undefined);
+      return { messageId: sent.messageId, kind: sent.kind, img };
+    }
+    const { html, overflow } = renderTask(view, MAX_CAPTION);
+    if (shown.img === img) {
+      if (this.unchanged(chatId, messageId, html, markup)) return undefined;
+      await this.shared.api.editMessageCaption(chatId, messageId, { caption: html, parse_mode: 'HTML', reply_markup: markup });
+      this.markShown(chatId, messageId, html, markup);
+      await this.followUp(chatId, messageId, view, overflow);
+      return undefined;
+    }
+    const kind = mediaKindFor(image);
+    await this.shared.api.editMessageMedia(chatId, messageId, { type: kind, media: inputFile(image), caption: html, parse_mode: 'HTML' }, { reply_markup: markup });
+    this.markShown(chatId, messageId, html, markup);
+    await this.followUp(chatId, messageId, view, overflow);
+    return { messageId, kind, img };
+  }
+
+  /** The task message was deleted: post the final state as a new message. */
+  private async sendFresh(ref: MessageRef, view: TaskView): Promise<Shown> {
+    const chatId = Number(ref.chat.chatId);
+    const image = view.image ? await this.load(view) : undefined;
+    const markup = keyboard(view.rows);
+    if (image && view.image) {
+      const sent = await this.sendMedia(chatId, image, view, markup, replyToOf(ref));
+      return { messageId: sent.messageId, kind: sent.kind, img: hashUrl(view.image.url) };
+    }
+    const { html, overflow } = renderTask(this.noteMissingImage(view), MAX_TEXT);
+    const sent = await this.shared.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: markup, ...replyParams(replyToOf(ref)) });
+    await this.followUp(chatId, sent.message_id, view, overflow);
+    return { messageId: sent.message_id, kind: 'text' };
+  }
+
+  private async sendMedia(chatId: number, image: LoadedImage, view: TaskView, markup: InlineKeyboardMarkup | undefined, replyTo: number | undefined): Promise<{ messageId: number; kind: MediaKind }> {
+    const kind = mediaKindFor(image);
+    const { html, overflow } = renderTask(view, MAX_CAPTION);
+    const opts = { caption: html, parse_mode: 'HTML' as const, reply_markup: markup, ...replyParams(replyTo) };
+    const sent = kind === 'photo' ? await this.shared.api.sendPhoto(chatId, inputFile(image), opts) : await this.shared.api.sendDocument(chatId, inputFile(image), opts);
+    this.markShown(chatId, sent.message_id, html, markup);
+    await this.followUp(chatId, sent.message_id, view, overflow);
+    return { messageId: sent.message_id, kind };
+  }
+
+  /** Text that did not fit in a caption (describe/shorten results) follows as its own message, on the final view. */
+  private async followUp(chatId: number, replyTo: number, view: TaskView, overflow: string | undefined): Promise<void> {
+    if (!overflow || !view.final) return;
+    for (const part of chunks(overflow)) await this.shared.api.sendMessage(chatId, part, replyParams(replyTo));
+  }
+
+  private async load(view: TaskView): Promise<LoadedImage | undefined> {
+    if (!view.image) return undefined;
+    try {
+      return await this.shared.service.loadImage(view.image);
+    } catch (err) {
+      this.shared.logger.warn({ err, taskId: view.taskId, preview: view.image.preview }, 'could not load task image');
+      return undefined;
+    }
+  }
+
+  /** A final image that could not be loaded is said so, instead of silently missing. */
+  private noteMissingImage(view: TaskView): TaskView {
+    if (!view.image || view.image.preview || !view.final) return view;
+    const note = t(view.locale, 'tg.imageUnavailable');
+    return { ...view, detail: view.detail ? `${view.detail}\n${note}` : note };
+  }
+
+  /** True when the message already shows exactly this (as far as this process knows). */
+  private unchanged(chatId: number, messageId: number, html: string, markup: InlineKeyboardMarkup | undefined): boolean {
+    return this.lastContent.get(`${chatId}:${messageId}`) === JSON.stringify([html, markup ?? null]);
+  }
+
+  /** Remember what a message shows after a successful send or edit. */
+  private markShown(chatId: number, messageId: number, html: string, markup: InlineKeyboardMarkup | undefined): void {
+    const key = `${chatId}:${messageId}`;
+    const content = JSON.stringify([html, markup ?? null]);
+    this.lastContent.delete(key);
+    this.lastContent.set(key, content);
+    if (this.lastContent.size > REMEMBER_CONTENT) {
+      const oldest = this.lastContent.keys().next().value;
+      if (oldest !== undefined) this.lastContent.delete(oldest);
+    }
+  }
+
+  private async shown(ref: MessageRef): Promise<Shown> {
+    const saved = await this.shared.store.get<Shown>('msg', shownKey(ref));
+    return saved ?? { messageId: Number(ref.messageId), kind: 'text' };
+  }
+
+  private async remember(ref: MessageRef, next: Shown, view: TaskView): Promise<void> {
+    await this.shared.store.set('msg', shownKey(ref), next, RECORD_TTL_MS);
+    if (next.messageId !== Number(ref.messageId)) await rememberAlias(this.shared, ref.chat, String(next.messageId), view.taskId);
+  }
+}
+
+function shownKey(ref: MessageRef): string {
+  return `tg-shown:${ref.chat.chatId}:${ref.messageId}`;
+}

@@ -1,0 +1,90 @@
+/**
+ * Sending the service's answers (Reply) and form steps to a chat. A form is two messages: the
+ * question with ForceReply (so the user's client opens a reply to it; replies to it answer the
+ * form) and, replying to it, the form's buttons (region presets, Cancel) — one Telegram message
+ * cannot carry both markups.
+ */
+import { t } from '../../core/i18n/index.js';
+import type { ChatRef, FormView, Reply } from '../../core/types.js';
+import { inputFile } from './files.js';
+import { chunks, escapeHtml, formKeyboard, keyboard, placeholder, renderForm } from './render.js';
+import { isMessageGone, isNotModified, replyParams, type Shared } from './shared.js';
+
+export interface ReplyTarget {
+  chat: ChatRef;
+  chatId: number;
+  /** Message to reply to (the user's command, the pressed message, …). */
+  replyTo?: number;
+  /** For button presses: the message the button was on (edited when a reply says `replace`). */
+  pressed?: number;
+}
+
+/** Show a Reply. 'task' needs nothing: the service opened the task message through the Presenter. */
+export async function sendReply(shared: Shared, reply: Reply, target: ReplyTarget): Promise<void> {
+  switch (reply.type) {
+    case 'task':
+      return;
+    case 'form':
+      return sendForm(shared, reply.form, target.chat, target.replyTo);
+    case 'error':
+      await sendText(shared, target, reply.text);
+      return;
+    case 'message': {
+      const markup = keyboard(reply.rows ?? []);
+      if (reply.replace && target.pressed) {
+        try {
+          await shared.api.editMessageText(target.chatId, target.pressed, reply.text, { reply_markup: markup ?? { inline_keyboard: [] } });
+          return;
+        } catch (err) {
+          if (isNotModified(err)) return;
+          if (!isMessageGone(err)) throw err;
+        }
+      }
+      if (reply.image) {
+        const image = await shared.service.loadImage(reply.image);
+        const [caption = '', ...rest] = chunks(reply.text, 1024);
+        const sent = await shared.api.sendPhoto(target.chatId, inputFile(image), { caption: caption || undefined, reply_markup: markup, ...replyParams(target.replyTo) });
+        for (const part of rest) await shared.api.sendMessage(target.chatId, part, replyParams(sent.message_id));
+        return;
+      }
+      await sendText(shared, target, reply.text, markup);
+      return;
+    }
+  }
+}
+
+async function sendText(shared: Shared, target: ReplyTarget, text: string, markup?: ReturnType<typeof keyboard>): Promise<void> {
+  const parts = chunks(text.trim() || '…');
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    await shared.api.sendMessage(target.chatId, part, { ...replyParams(target.replyTo), link_preview_options: { is_disabled: true }, ...(last && markup ? { reply_markup: markup } : {}) });
+  }
+}
+
+/** Ask for a form's answer: ForceReply question (bound to the form), then its buttons. */
+export async function sendForm(shared: Shared, form: FormView, chat: ChatRef, replyTo: number | undefined): Promise<void> {
+  const chatId = Number(chat.chatId);
+  const question = await shared.api.sendMessage(chatId, renderForm(form), {
+    parse_mode: 'HTML',
+    reply_markup: { force_reply: true, selective: true, input_field_placeholder: placeholder(form) },
+    ...replyParams(replyTo),
+  });
+  // Bound at once: the user may answer before the buttons below are even sent.
+  await shared.service.bindFormMessage(form.formId, { chat, messageId: String(question.message_id) });
+  await shared.api.sendMessage(chatId, t(form.locale, form.regions?.length ? 'tg.formChoose' : 'tg.formButtons'), {
+    reply_markup: formKeyboard(form),
+    ...replyParams(question.message_id),
+  });
+}
+
+/** A form that appeared later (remix MODAL): a message with "Open" and "Cancel" under the task message. */
+export async function sendOffer(shared: Shared, form: FormView, chatId: number, taskMessageId: number): Promise<void> {
+  const text = `<b>${escapeHtml(form.title)}</b>\n${escapeHtml(form.hint)}\n\n${escapeHtml(t(form.locale, 'tg.formOffer'))}`;
+  const markup = keyboard([
+    [
+      { payload: form.openPayload, label: t(form.locale, 'word.open'), emoji: '✏️', style: 'primary' },
+      { payload: form.cancelPayload, label: t(form.locale, 'word.cancel'), emoji: '✖️', style: 'danger' },
+    ],
+  ]);
+  await shared.api.sendMessage(chatId, text, { parse_mode: 'HTML', reply_markup: markup, ...replyParams(taskMessageId) });
+}
