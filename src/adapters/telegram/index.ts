@@ -48,7 +48,13 @@ export async function startTelegram(app: App, opts: TelegramOptions = {}): Promi
   const apiRoot = config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org';
   const bot = new Bot(token, { client: { apiRoot } });
   const budget = new ChatBudget({ ...DEFAULT_BUDGET, ...opts.budget }, opts.clock);
-  // Order matters: the last transformer is the outermost, so every retry also waits for budget.
+  // Order matters: the last transformer is the outermost, so every retry also waits for budget,
+  // and the 429 counter (innermost) sees the 429s that auto-retry absorbs.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (!result.ok && result.error_code === 429) app.metrics.rateLimited('telegram');
+    return result;
+  });
   bot.api.config.use(budget.transformer());
   bot.api.config.use(autoRetry({ maxRetryAttempts: opts.autoRetry?.maxRetryAttempts ?? 5, maxDelaySeconds: opts.autoRetry?.maxDelaySeconds ?? 60 }));
 
@@ -78,6 +84,7 @@ export async function startTelegram(app: App, opts: TelegramOptions = {}): Promi
 
   let lastUpdateId = 0;
   bot.use(async (ctx, next) => {
+    app.metrics.platformUpdate('telegram', ctx.callbackQuery ? 'callback' : ctx.message ? 'message' : 'other');
     lastUpdateId = Math.max(lastUpdateId, ctx.update.update_id);
     await track(next());
   });
@@ -105,6 +112,8 @@ export async function startTelegram(app: App, opts: TelegramOptions = {}): Promi
     runner.task()?.catch((err: unknown) => logger.error({ err }, 'telegram polling stopped'));
     logger.info({ bot: bot.botInfo.username }, 'telegram long polling started');
   }
+
+  app.health.register('telegram', () => (runner ? runner.isRunning() : bot.isInited()));
 
   return {
     bot,
