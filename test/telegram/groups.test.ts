@@ -37,6 +37,21 @@ describe('Telegram: groups, limits and restarts', () => {
     expect(h.sim.requests.filter((r) => r.path === '/mj/submit/action')).toHaveLength(actionsBefore + 1);
   });
 
+  it('/gallery posts the group session\'s finished images as one album', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: '/imagine a red kite' });
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: '/imagine a blue whale' });
+    await waitForResult(h.fake, GROUP, 2);
+    // Both tasks fully settled (delivered and recorded in the session) before asking.
+    while (h.app.service.tracker.size > 0) await new Promise((r) => setTimeout(r, 20));
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: carol, text: '/gallery' });
+    await h.fake.waitUntil(() => h!.fake.calls.some((c) => c.method === 'sendMediaGroup' && c.response.ok), 10_000, 'gallery album');
+    const album = h.fake.calls.find((c) => c.method === 'sendMediaGroup')!;
+    expect(album.params.media).toHaveLength(2);
+    expect(album.files).toHaveLength(2);
+    expect(album.files.every((f) => f.bytes.subarray(1, 4).toString() === 'PNG')).toBe(true);
+  });
+
   it('a forged button is refused with an alert and never reaches the proxy', async () => {
     h = await startHarness();
     h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a paper boat' });

@@ -5,7 +5,8 @@
  * cannot carry both markups.
  */
 import { t } from '../../core/i18n/index.js';
-import type { ChatRef, FormView, Reply } from '../../core/types.js';
+import { InputMediaBuilder } from 'grammy';
+import type { ChatRef, FormView, ImageRef, Reply } from '../../core/types.js';
 import { inputFile } from './files.js';
 import { chunks, escapeHtml, formKeyboard, keyboard, placeholder, renderForm } from './render.js';
 import { isMessageGone, isNotModified, replyParams, type Shared } from './shared.js';
@@ -40,8 +41,10 @@ export async function sendReply(shared: Shared, reply: Reply, target: ReplyTarge
           if (!isMessageGone(err)) throw err;
         }
       }
-      if (reply.image) {
-        const image = await shared.service.loadImage(reply.image);
+      const album = [...(reply.image ? [reply.image] : []), ...(reply.images ?? [])];
+      if (album.length > 1) return sendAlbum(shared, target, reply.text, album);
+      if (reply.image || album.length === 1) {
+        const image = await shared.service.loadImage(album[0]!);
         const [caption = '', ...rest] = chunks(reply.text, 1024);
         const sent = await shared.api.sendPhoto(target.chatId, inputFile(image), { caption: caption || undefined, reply_markup: markup, ...replyParams(target.replyTo) });
         for (const part of rest) await shared.api.sendMessage(target.chatId, part, replyParams(sent.message_id));
@@ -51,6 +54,19 @@ export async function sendReply(shared: Shared, reply: Reply, target: ReplyTarge
       return;
     }
   }
+}
+
+/** Several images (e.g. /gallery): albums of up to 10 photos, the text as the first caption. */
+async function sendAlbum(shared: Shared, target: ReplyTarget, text: string, refs: ImageRef[]): Promise<void> {
+  const [caption = '', ...rest] = chunks(text, 1024);
+  for (let i = 0; i < refs.length; i += 10) {
+    const batch = await Promise.all(refs.slice(i, i + 10).map((ref) => shared.service.loadImage(ref)));
+    const media = batch.map((image, j) => InputMediaBuilder.photo(inputFile(image), i === 0 && j === 0 && caption ? { caption } : {}));
+    // An album needs 2–10 items: a lone last image goes as a photo.
+    if (media.length === 1) await shared.api.sendPhoto(target.chatId, inputFile(batch[0]!), replyParams(target.replyTo));
+    else await shared.api.sendMediaGroup(target.chatId, media, replyParams(target.replyTo));
+  }
+  for (const part of rest) await shared.api.sendMessage(target.chatId, part);
 }
 
 async function sendText(shared: Shared, target: ReplyTarget, text: string, markup?: ReturnType<typeof keyboard>): Promise<void> {
