@@ -54,7 +54,9 @@ export class Delivery {
   }
 
   private schedule(key: string, slot: Slot): void {
-    if (slot.inFlight || slot.timer || !slot.pending) return;
+    if (slot.inFlight || !slot.pending) return;
+    // A waiting progress timer never holds back a final view (flush clears the timer).
+    if (slot.timer && !slot.pending.final) return;
     const presenter = this.presenters.get(slot.ref.chat.platform);
     const interval = presenter?.minUpdateIntervalMs ?? 0;
     const wait = slot.pending.final ? 0 : Math.max(0, slot.lastAt + interval - Date.now());

@@ -1,0 +1,48 @@
+/** Coalescing of task message updates per message. */
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/log.js';
+import { Delivery } from '../../src/core/delivery.js';
+import type { MessageRef, Presenter, TaskView } from '../../src/core/types.js';
+
+function view(percent: number, final = false): TaskView {
+  return { phase: final ? 'result' : 'progress', locale: 'en', headline: `${percent}%`, prompt: 'p', requester: 'r', percent, rows: [], final };
+}
+
+function setup(minUpdateIntervalMs: number) {
+  const shown: TaskView[] = [];
+  const presenter: Presenter = {
+    platform: 'console',
+    minUpdateIntervalMs,
+    open: async (origin) => ({ chat: origin.chat, messageId: '1' }),
+    update: async (_ref, v) => {
+      shown.push(v);
+    },
+    offerForm: async () => undefined,
+  };
+  const delivery = new Delivery({ logger: silentLogger(), onRef: () => undefined });
+  delivery.addPresenter(presenter);
+  const ref: MessageRef = { chat: { platform: 'console', chatId: 'c', isGroup: false }, messageId: '1' };
+  return { delivery, shown, ref };
+}
+
+describe('delivery', () => {
+  it('keeps only the newest progress while the message waits for its next edit, and never holds back the final result', async () => {
+    // A minute between edits: a final stuck behind that gap would time this test out.
+    const { delivery, shown, ref } = setup(60_000);
+    await delivery.push('t', ref, view(10));
+    void delivery.push('t', ref, view(40));
+    void delivery.push('t', ref, view(70));
+    expect(await delivery.push('t', ref, view(100, true))).toBe(true);
+    expect(shown.map((v) => v.headline)).toEqual(['10%', '100%']);
+    delivery.close();
+  });
+
+  it('reports a final view that could not be shown, so the tracker tries again later', async () => {
+    const { delivery, ref } = setup(0);
+    const failing = new Delivery({ logger: silentLogger(), onRef: () => undefined, finalRetries: 2, retryDelayMs: 1 });
+    failing.addPresenter({ platform: 'console', minUpdateIntervalMs: 0, open: async () => ref, update: async () => Promise.reject(new Error('chat unreachable')), offerForm: async () => undefined });
+    expect(await failing.push('t', ref, view(100, true))).toBe(false);
+    delivery.close();
+    failing.close();
+  });
+});
