@@ -2,16 +2,13 @@
  * Access test stack: like test/core/harness.ts (simulator over real HTTP, real client, store,
  * codec and service, recording presenter) but with the access gate plugged into the service.
  */
-import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
-import { MjClient } from '../../src/mj/client.js';
-import { createButtonCodec } from '../../src/core/buttons/codec.js';
 import { createAccessGate, type AccessGate } from '../../src/core/access/index.js';
-import { MjService } from '../../src/core/service.js';
-import { openStore, type Store } from '../../src/core/store.js';
+import type { Store } from '../../src/core/store.js';
+import type { MjService } from '../../src/core/service.js';
 import type { Origin, Reply, TaskView } from '../../src/core/types.js';
-import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
-import { RecordingPresenter } from '../core/harness.js';
+import type { SimOptions, Simulator } from '../../src/sim/index.js';
+import { createCoreStack, type RecordingPresenter } from '../core/harness.js';
 import type { Command, CommandInput } from '../../commands/types.js';
 
 export interface AccessStack {
@@ -29,39 +26,25 @@ export interface AccessStack {
 }
 
 export async function createAccessStack(opts: { env?: Record<string, string>; sim?: SimOptions; now?: () => number } = {}): Promise<AccessStack> {
-  const sim = await startSimulator({ stepMs: 15, progressSteps: 1, ...opts.sim });
-  const config = parseConfig({ MJ_POLL_INTERVAL_MS: '30', STORE_URL: 'memory://', MJ_BASE_URL: sim.url, ...opts.env });
-  const client = new MjClient({ baseUrl: sim.url, flavour: 'plus', retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 } });
-  const store = await openStore('memory://');
-  const codec = createButtonCodec({ secret: 'access-test-secret-0123456789abcdef', store });
-  const gate = createAccessGate({ config, store, logger: silentLogger(), now: opts.now });
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, imageAllowHosts: [new URL(sim.url).host], gate });
-  const presenter = new RecordingPresenter();
-  service.attach(presenter);
-  await service.start();
+  let gate: AccessGate | undefined;
+  const stack = await createCoreStack({
+    sim: { progressSteps: 1, ...opts.sim },
+    env: { MJ_POLL_INTERVAL_MS: '30', ...opts.env },
+    gate: ({ config, store }) => (gate = createAccessGate({ config, store, logger: silentLogger(), now: opts.now })),
+  });
+  const { service, presenter } = stack;
   const origin: AccessStack['origin'] = (userId, o = {}) => ({
     chat: { platform: 'console', chatId: o.chatId ?? (o.dm ? `dm-${userId}` : 'group-1'), isGroup: !o.dm },
     actor: { userId, name: `User ${userId}`, locale: o.locale ?? 'en', isChatAdmin: o.chatAdmin },
   });
-  const finalOf = async (taskId: string) => {
-    const until = Date.now() + 10_000;
-    while (Date.now() < until) {
-      const final = presenter.viewsOf(taskId).find((v) => v.final);
-      if (final) return final;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`no final view for ${taskId}`);
-  };
   return {
-    sim, store, gate, service, presenter, origin, finalOf,
+    sim: stack.sim, store: stack.store, gate: gate!, service, presenter, origin,
+    finalOf: (taskId) => stack.finalOf(taskId),
     imagine: (o, prompt) => service.startJob(o, { kind: 'imagine', prompt }, prompt),
     run: async (command, o, input = {}) => command.execute(input, { service, origin: o, locale: await service.localeOf(o) }),
     async close() {
-      gate.close();
-      await service.stop();
-      await client.close();
-      await store.close();
-      await sim.close();
+      gate?.close();
+      await stack.close();
     },
   };
 }

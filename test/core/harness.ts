@@ -5,15 +5,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
-import { MjClient } from '../../src/mj/client.js';
+import type { MjClient } from '../../src/mj/client.js';
+import type { MjService } from '../../src/core/service.js';
+import type { Store } from '../../src/core/store.js';
+import { createStack, testOrigin, type Stack, type StackOptions } from '../helpers/stack.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
-import { createButtonCodec } from '../../src/core/buttons/codec.js';
-import { MjService } from '../../src/core/service.js';
-import { openStore, type Store } from '../../src/core/store.js';
 import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../../src/core/types.js';
-import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
+import type { SimOptions, Simulator } from '../../src/sim/index.js';
 
 export interface Shown {
   ref: MessageRef;
@@ -59,7 +57,7 @@ export class RecordingPresenter implements Presenter {
   }
 }
 
-export interface CoreStack {
+export interface CoreStack extends Stack {
   sim: Simulator;
   client: MjClient;
   store: Store;
@@ -71,21 +69,19 @@ export interface CoreStack {
   close: () => Promise<void>;
 }
 
-export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOptions; env?: Record<string, string>; storeUrl?: string; simInstance?: Simulator } = {}): Promise<CoreStack> {
-  const flavour = opts.flavour ?? 'plus';
-  const sim = opts.simInstance ?? (await startSimulator({ stepMs: 15, flavour, ...opts.sim }));
-  const config = parseConfig({ MJ_POLL_INTERVAL_MS: '40', STORE_URL: 'memory://', MJ_BASE_URL: sim.url, ...opts.env });
-  const client = new MjClient({ baseUrl: sim.url, flavour, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 } });
-  const store = await openStore(opts.storeUrl ?? 'memory://');
-  const codec = createButtonCodec({ secret: 'core-test-secret-0123456789abcdef', store });
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, imageAllowHosts: [new URL(sim.url).host] });
-  const presenter = new RecordingPresenter();
-  service.attach(presenter);
-  await service.start();
-  const origin = (userId = 'u1', o: { group?: boolean; locale?: 'en' | 'zh' } = {}): Origin => ({
-    chat: { platform: 'console', chatId: o.group ? 'group-1' : `dm-${userId}`, isGroup: Boolean(o.group) },
-    actor: { userId, name: `User ${userId}`, locale: o.locale ?? 'en' },
+export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOptions; env?: Record<string, string>; storeUrl?: string; simInstance?: Simulator; gate?: StackOptions['gate'] } = {}): Promise<CoreStack> {
+  const stack = await createStack({
+    flavour: opts.flavour,
+    simOptions: { stepMs: 15, ...opts.sim },
+    config: { MJ_POLL_INTERVAL_MS: '40', ...opts.env },
+    storeUrl: opts.storeUrl,
+    sim: opts.simInstance,
+    gate: opts.gate,
+    deferStart: true,
   });
+  const presenter = new RecordingPresenter();
+  stack.service.attach(presenter);
+  await stack.start();
   const finalOf = async (taskId: string, timeoutMs = 10_000) => {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
@@ -95,15 +91,7 @@ export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOption
     }
     throw new Error(`no final view for ${taskId}; views: ${JSON.stringify(presenter.viewsOf(taskId).map((v) => v.headline))}`);
   };
-  return {
-    sim, client, store, service, presenter, origin, finalOf,
-    async close() {
-      await service.stop();
-      await client.close();
-      await store.close();
-      if (!opts.simInstance) await sim.close();
-    },
-  };
+  return { ...stack, presenter, origin: testOrigin, finalOf };
 }
 
 export function tempDir(prefix = 'mjbot-'): string {

@@ -3,12 +3,12 @@
  * MjClient, an in-memory store, the signed button codec and the real MjService (started).
  * No presenter is attached: attach the front end under test (or a recording one) yourself.
  */
-import { parseConfig } from '../../src/config.js';
+import { parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { MjClient } from '../../src/mj/client.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
 import { createButtonCodec, type ButtonCodec } from '../../src/core/buttons/codec.js';
-import { MjService } from '../../src/core/service.js';
+import { MjService, type JobGate } from '../../src/core/service.js';
 import { openStore, type Store } from '../../src/core/store.js';
 import type { Locale, Origin } from '../../src/core/types.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
@@ -22,6 +22,14 @@ export interface StackOptions {
   simOptions?: SimOptions;
   /** Extra config variables (strings, as in the environment). */
   config?: Record<string, string>;
+  /** Access control / fair scheduling under test (or a factory given the stack's config and store). */
+  gate?: JobGate | ((deps: { config: Config; store: Store }) => JobGate);
+  /** Store to use (default memory://). */
+  storeUrl?: string;
+  /** Reuse a running simulator (not closed by `close()`). */
+  sim?: Simulator;
+  /** Don't start the service yet: call `stack.start()` after attaching a presenter. */
+  deferStart?: boolean;
 }
 
 export interface Stack {
@@ -30,6 +38,8 @@ export interface Stack {
   store: Store;
   codec: ButtonCodec;
   service: MjService;
+  /** Start the service (only needed with `deferStart`). */
+  start(): Promise<void>;
   /** Stops the service, then closes the client, the store and the simulator. */
   close(): Promise<void>;
 }
@@ -37,24 +47,32 @@ export interface Stack {
 /** Build and start the stack. Always `await stack.close()` (afterEach/afterAll). */
 export async function createStack(opts: StackOptions = {}): Promise<Stack> {
   const flavour = opts.flavour ?? 'plus';
-  const sim = await startSimulator({ stepMs: 20, flavour, remix: opts.remix ?? false, ...opts.simOptions });
+  const sim = opts.sim ?? (await startSimulator({ stepMs: 20, flavour, remix: opts.remix ?? false, ...opts.simOptions }));
   const client = new MjClient({ baseUrl: sim.url, flavour, retry: { retries: 2, baseDelayMs: 10, maxDelayMs: 50 } });
-  const store = await openStore('memory://');
+  const store = await openStore(opts.storeUrl ?? 'memory://');
   const codec = createButtonCodec({ secret: 'x'.repeat(32), store });
   const config = parseConfig({ MJ_POLL_INTERVAL_MS: '50', STORE_URL: 'memory://', MJ_BASE_URL: sim.url, ...opts.config });
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, imageAllowHosts: [new URL(sim.url).host] });
-  await service.start();
+  const gate = typeof opts.gate === 'function' ? opts.gate({ config, store }) : opts.gate;
+  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, imageAllowHosts: [new URL(sim.url).host], gate });
+  // Attach presenters before start(): resumed tasks deliver through them.
+  const started = { done: false };
+  const start = async () => {
+    if (!started.done) await service.start();
+    started.done = true;
+  };
+  if (!opts.deferStart) await start();
   return {
     sim,
     client,
     store,
     codec,
     service,
+    start,
     async close() {
       await service.stop();
       await client.close();
       await store.close();
-      await sim.close();
+      if (!opts.sim) await sim.close();
     },
   };
 }

@@ -89,7 +89,7 @@ describe('forged and damaged button payloads', () => {
   });
 
   it('a correctly signed button for a task the bot no longer knows is refused as expired, without a submit', async () => {
-    const codec = createButtonCodec({ secret: 'core-test-secret-0123456789abcdef', store: stack.store });
+    const codec = stack.codec;
     const stale = [
       await codec.encode('1999999999999999', 'MJ::JOB::upsample::1::0d2e4d29-2b7f-4b6c-9f3b-0123456789ab'),
       // Too long for the direct form: goes through a stored handle, which is then forgotten.

@@ -3,6 +3,7 @@
  * selects) within Discord's documented limits (platform-notes §3): custom_id ≤ 100, button label
  * ≤ 80, ≤ 5 buttons per row, ≤ 5 rows, modal title ≤ 45, text input value ≤ 4000, placeholder ≤ 100.
  */
+import { chunkText } from '../../core/text.js';
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -158,16 +159,7 @@ export function offerText(form: FormView): string {
   return truncate(`**${form.title}**\n${form.hint}\n\n${t(form.locale, 'dc.formOffer')}`, MAX_CONTENT);
 }
 
-/** Split text into ≤ 2000-character chunks on line breaks where possible. */
+/** Split text into message-sized chunks on line breaks where possible. */
 export function chunks(text: string, max = MAX_CONTENT): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = max;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest) out.push(rest);
-  return out;
+  return chunkText(text, max);
 }

@@ -3,6 +3,7 @@
  * within Telegram's limits: text 4096, caption 1024 (counted after entity parsing, in UTF-16
  * units, which is what String#length counts), callback_data 64 bytes.
  */
+import { chunkText } from '../../core/text.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import { t } from '../../core/i18n/index.js';
 import type { ButtonView, FormView, TaskView } from '../../core/types.js';
@@ -75,18 +76,9 @@ export function renderTask(view: TaskView, limit: number): RenderedTask {
   return { html, overflow };
 }
 
-/** Split plain text into ≤ 4096-character chunks on line breaks where possible. */
+/** Split text into message-sized chunks on line breaks where possible. */
 export function chunks(text: string, max = MAX_TEXT): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = rest.lastIndexOf('\n', max);
-    if (cut < max / 2) cut = max;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
-  }
-  if (rest) out.push(rest);
-  return out;
+  return chunkText(text, max);
 }
 
 /** The ForceReply message of a form: hint plus the prompt in a copyable code block. */
