@@ -2,7 +2,7 @@
  * Task tracking: batch polling cost, monotonic updates from duplicate / out-of-order notifies,
  * webhook mode, timeouts, expired image links.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
@@ -27,15 +27,6 @@ const idOf = (r: Reply) => {
   return r.taskId;
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('polling', () => {
   it('50 concurrent tasks cost one list-by-condition request per poll tick, not one request per task', async () => {

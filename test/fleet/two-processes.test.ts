@@ -3,7 +3,7 @@
  * One is killed with SIGKILL in the middle of 20 tasks; every result is delivered exactly once,
  * and buttons rendered by the dead process work on the live one.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
@@ -23,15 +23,6 @@ afterEach(async () => {
   sim = tg = undefined;
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(pred: () => boolean | Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
   const end = Date.now() + timeoutMs;
