@@ -93,6 +93,31 @@ describe('Telegram: drawing in a private chat', () => {
     expect(submitted).toContainEqual({ path: '/mj/submit/modal', prompt: prefilled });
   });
 
+  it('shorten lists shortened prompts, and pressing 2️⃣ asks for the prompt and draws it', async () => {
+    h.fake.sendText({ chatId: CHAT, from: alice, text: '/shorten a very long and detailed prompt about a red fox sitting in deep snow at dawn, cinematic lighting, ultra detailed' });
+    const shortened = await waitForMessage(h.fake, CHAT, (m) => keyboardOf(m).flat().some((b) => b.text.includes('2️⃣')), 'shorten result');
+    expect(shortened.text ?? shortened.caption).toContain('Shortened prompts');
+    h.fake.pressButton({ chatId: CHAT, messageId: shortened.messageId, from: alice, data: button(shortened, '2️⃣').callback_data });
+    const { question: ask } = await waitForForm(h.fake, CHAT, 'ForceReply for 2️⃣');
+    h.fake.sendText({ chatId: CHAT, from: alice, text: 'a red fox in snow at dawn', replyTo: ask.messageId });
+    const drawn = await waitForResult(h.fake, CHAT, 1);
+    expect(drawn.caption).toContain('a red fox in snow at dawn');
+    const modal = h.sim.requests.find((r) => r.path === '/mj/submit/modal');
+    expect(modal?.body).toMatchObject({ prompt: 'a red fox in snow at dawn' });
+  });
+
+  it('faceswap takes the first photo of an album as the face and the second as the target', async () => {
+    const face = makePng(40, 40, [250, 200, 180]);
+    const target = makePng(48, 32, [20, 40, 200]);
+    h.fake.sendPhoto({ chatId: CHAT, from: alice, mediaGroupId: 'swap-1', caption: '/faceswap', png: face });
+    h.fake.sendPhoto({ chatId: CHAT, from: alice, mediaGroupId: 'swap-1', png: target });
+    await waitForMessage(h.fake, CHAT, (m) => Boolean(m.photo) && !keyboardOf(m).length && (m.caption ?? '').includes('✅'), 'swapped image');
+    const swap = h.sim.requests.find((r) => r.path === '/mj/insight-face/swap');
+    const body = swap?.body as { sourceBase64: string; targetBase64: string };
+    expect(Buffer.from(body.sourceBase64.split(',')[1]!, 'base64').equals(face)).toBe(true);
+    expect(Buffer.from(body.targetBase64.split(',')[1]!, 'base64').equals(target)).toBe(true);
+  });
+
   it('blend takes the three photos of an album in order', async () => {
     const colours: [number, number, number][] = [[255, 0, 0], [0, 255, 0], [0, 0, 255]];
     colours.forEach((rgb, i) => h.fake.sendPhoto({ chatId: CHAT, from: alice, mediaGroupId: 'album-1', caption: i === 0 ? '/blend square' : undefined, png: makePng(32, 32, rgb) }));
