@@ -22,6 +22,7 @@ export default {
     },
   ],
   textOption: 'args',
+  needsChatAdmin: true,
   async execute(input, { service, origin, locale }) {
     const { platform, chatId } = origin.chat;
     const arg = String(input.args ?? '').trim().toLowerCase();

@@ -53,6 +53,8 @@ export interface Command {
   textOption?: string;
   /** Hidden from menus (e.g. start). */
   hidden?: boolean;
+  /** The handler checks `origin.actor.isChatAdmin`: adapters that must ask the platform (Telegram) do so for this command only. */
+  needsChatAdmin?: boolean;
   execute(input: CommandInput, ctx: CommandContext): Promise<Reply>;
 }
 

@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedUser } from '../fakes/telegram/index.js';
-import { alice, bob, button, carol, expectCallbackDataWithinLimit, fastClock, resultPhotos, startHarness, waitForMessage, waitForResult, type Harness } from './harness.js';
+import { alice, bob, button, carol, expectCallbackDataWithinLimit, fastClock, keyboardOf, resultPhotos, startHarness, waitForMessage, waitForResult, type Harness } from './harness.js';
 
 const GROUP = -100500;
 
@@ -35,6 +35,20 @@ describe('Telegram: groups, limits and restarts', () => {
     await waitForResult(h.fake, GROUP, 3);
     expect(h.fake.callbackAnswers.get(allowed)?.show_alert).not.toBe(true);
     expect(h.sim.requests.filter((r) => r.path === '/mj/submit/action')).toHaveLength(actionsBefore + 1);
+  });
+
+  it('a group admin switches the chat to collaborative mode, after which anyone may press the buttons', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: '/collab on' });
+    await waitForMessage(h.fake, GROUP, (m) => /admin/i.test(m.text ?? ''), 'refusal for a non-admin');
+    h.fake.setChatAdmins(GROUP, [alice.id]);
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: '/collab on' });
+    await h.fake.waitUntil(() => h!.fake.calls.filter((c) => c.method === 'getChatMember').length >= 2, 5000, 'admin lookup');
+    const a = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: '/imagine a shared canvas' });
+    const result = await waitForMessage(h.fake, GROUP, (m) => Boolean(m.photo) && m.replyTo === a.message_id && keyboardOf(m).length > 0, 'result');
+    const press = h.fake.pressButton({ chatId: GROUP, messageId: result.messageId, from: carol, data: button(result, 'U3').callback_data });
+    await h.fake.waitUntil(() => h!.sim.requests.some((r) => r.path === '/mj/submit/action'), 10_000, 'carol\'s press reaches the proxy');
+    expect(h.fake.callbackAnswers.get(press)?.show_alert).not.toBe(true);
   });
 
   it('/gallery posts the group session\'s finished images as one album', async () => {

@@ -57,6 +57,7 @@ async function runCommand(deps: MessageDeps, message: Message, all: Message[]): 
     const replied = message.reply_to_message;
     const replyToTaskId = replied && replied.from?.id === deps.botId ? await taskOfMessage(deps, origin.chat, String(replied.message_id)) : undefined;
     const input = buildInput(command, parsed.rest, images);
+    if (command.needsChatAdmin && message.chat.type !== 'private') origin.actor.isChatAdmin = await isChatAdmin(deps, message.chat.id, message.from.id);
     const reply = await command.execute(input, { service: deps.service, origin, locale, replyToTaskId });
     await sendReply(deps, reply, target);
   } catch (err) {
@@ -156,4 +157,15 @@ async function answerForm(deps: MessageDeps, message: Message, repliedTo: Messag
     await sendReply(deps, deps.service.errorReply(locale, err), target);
   }
   return true;
+}
+
+/** Group admins may switch chat-wide modes; Telegram only tells on request (getChatMember). */
+async function isChatAdmin(deps: MessageDeps, chatId: number, userId: number): Promise<boolean> {
+  try {
+    const member = await deps.api.getChatMember(chatId, userId);
+    return member.status === 'creator' || member.status === 'administrator';
+  } catch (err) {
+    deps.logger.warn({ err }, 'getChatMember failed');
+    return false;
+  }
 }
