@@ -4,7 +4,6 @@
  */
 import type { MjClient, Submitted } from '../mj/client.js';
 import type { BlendDimensions, BotType, BaseSubmit } from '../mj/schemas.js';
-import type { JobKind } from './records.js';
 
 export type JobSpec =
   | { kind: 'imagine'; prompt: string; base64Array?: string[]; botType?: BotType }
@@ -20,9 +19,6 @@ export type JobSpec =
       pendingModal?: { prompt?: string; maskBase64?: string };
     };
 
-export function jobKind(spec: JobSpec): JobKind {
-  return spec.kind;
-}
 
 /** Send the request. `extra` carries notifyHook/state. */
 export function submitJob(client: MjClient, spec: JobSpec, extra: BaseSubmit): Promise<Submitted> {

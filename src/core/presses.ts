@@ -22,8 +22,6 @@ export function registerInternalButton(kind: string, handler: InternalHandler): 
   internalHandlers.set(kind, handler);
 }
 
-const FORM_KINDS = new Set(['fo', 'fc', 'fr']);
-
 export async function planPress(service: MjService, payload: string, origin: Origin): Promise<PressPlan> {
   const locale = await service.localeOf(origin);
   try {
@@ -183,4 +181,3 @@ async function buildMask(service: MjService, form: FormRecord, answer: FormAnswe
   return maskToDataUrl(buildRegionMask(width, height, answer.region, form.owner.locale));
 }
 
-export { FORM_KINDS };

@@ -325,13 +325,4 @@ export class MjService {
   formForReply(chat: Origin['chat'], messageId: string): Promise<string | undefined> {
     return this.forms.byMessage(chat, messageId);
   }
-
-  /** Rebind a task's message (e.g. a Discord interaction expired and the adapter posted a new one). */
-  async rebind(taskId: string, ref: MessageRef): Promise<void> {
-    const record = this.tracker.get(taskId) ?? (await this.records.get(taskId));
-    if (!record) return;
-    record.ref = ref;
-    await this.records.save(record);
-    await this.messages.remember(record);
-  }
 }
