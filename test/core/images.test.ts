@@ -1,9 +1,9 @@
+import { thrownBotError } from '../helpers/errors.js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { imageToDataUrl } from '../../src/core/images/download.js';
 import { parseDataUrl, sniffImage, toDataUrl } from '../../src/core/images/sniff.js';
 import { isAllowedHost, isPrivateAddress } from '../../src/core/images/ssrf.js';
-import { BotError } from '../../src/errors.js';
 
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
@@ -107,13 +107,13 @@ describe('imageToDataUrl', () => {
   });
 
   it('refuses an attachment over the limit, telling the user the limit in MB', () => {
-    const err = catchError(() => imageToDataUrl(Buffer.concat([png(2, 2), Buffer.alloc(3 * 1024 * 1024)]), { maxBytes: 2.5 * 1024 * 1024 }));
+    const err = thrownBotError(() => imageToDataUrl(Buffer.concat([png(2, 2), Buffer.alloc(3 * 1024 * 1024)]), { maxBytes: 2.5 * 1024 * 1024 }));
     expect(err.code).toBe('IMAGE_TOO_LARGE');
     expect(err.context.maxMb).toBe(2.5);
   });
 
   it('refuses something that is not a PNG, JPEG, WebP or GIF', () => {
-    expect(catchError(() => imageToDataUrl(Buffer.from('BM fake bitmap'), { maxBytes: 1024 })).code).toBe('IMAGE_INVALID');
+    expect(thrownBotError(() => imageToDataUrl(Buffer.from('BM fake bitmap'), { maxBytes: 1024 })).code).toBe('IMAGE_INVALID');
   });
 });
 
@@ -142,12 +142,3 @@ describe('SSRF address classification', () => {
   });
 });
 
-function catchError(fn: () => unknown): BotError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BotError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}

@@ -1,9 +1,9 @@
+import { thrownBotError } from '../helpers/errors.js';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { buildRegionMask, maskToDataUrl, normalizeMask, REGION_PRESETS, regionLabel } from '../../src/core/images/mask.js';
 import { parseDataUrl } from '../../src/core/images/sniff.js';
-import { BotError } from '../../src/errors.js';
 
 /** Decode a mask into a grid of booleans (true = white), checking every pixel is pure black or white and opaque. */
 function decode(png: Buffer): { width: number; height: number; white: boolean[][] } {
@@ -31,15 +31,6 @@ function pngOf(rows: [number, number, number, number][][]): Buffer {
   return PNG.sync.write(png);
 }
 
-function errorOf(fn: () => unknown): BotError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BotError) return err;
-    throw err;
-  }
-  throw new Error('expected an error');
-}
 
 // 120×72 divides evenly by 2, 3 and 4, so each preset's rectangle is exact: [x0, x1, y0, y1) in pixels.
 const EXPECTED: Record<string, [number, number, number, number]> = {
@@ -117,7 +108,7 @@ describe('region presets', () => {
   });
 
   it('rejects an unknown area as bad input', () => {
-    expect(errorOf(() => buildRegionMask(10, 10, 'nowhere')).code).toBe('BAD_INPUT');
+    expect(thrownBotError(() => buildRegionMask(10, 10, 'nowhere')).code).toBe('BAD_INPUT');
   });
 
   it('wraps the mask as a PNG data URL the proxies accept', () => {
@@ -150,24 +141,24 @@ describe('normalizeMask', () => {
   });
 
   it('rejects a mask with nothing to repaint, in the user language', () => {
-    const err = errorOf(() => normalizeMask(pngOf([[K, DARK], [CLEAR_WHITE, K]]), 10, 10, 'zh'));
+    const err = thrownBotError(() => normalizeMask(pngOf([[K, DARK], [CLEAR_WHITE, K]]), 10, 10, 'zh'));
     expect(err.code).toBe('BAD_INPUT');
     expect(err.context.detail).toContain('蒙版为空');
-    expect(errorOf(() => normalizeMask(pngOf([[K]]), 3, 3)).context.detail).toMatch(/empty/i);
+    expect(thrownBotError(() => normalizeMask(pngOf([[K]]), 3, 3)).context.detail).toMatch(/empty/i);
   });
 
   it('rejects a mask that repaints everything', () => {
-    const err = errorOf(() => normalizeMask(pngOf([[W, LIGHT]]), 5, 5));
+    const err = thrownBotError(() => normalizeMask(pngOf([[W, LIGHT]]), 5, 5));
     expect(err.code).toBe('BAD_INPUT');
     expect(err.context.detail).toMatch(/covers everything/i);
   });
 
   it('asks for a PNG when the mask is a JPEG photo or broken', () => {
     const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
-    const err = errorOf(() => normalizeMask(jpeg, 10, 10));
+    const err = thrownBotError(() => normalizeMask(jpeg, 10, 10));
     expect(err.code).toBe('IMAGE_INVALID');
     expect(err.context.detail).toContain('PNG');
     const broken = Buffer.concat([pngOf([[W, K]]).subarray(0, 40), Buffer.from('garbage')]);
-    expect(errorOf(() => normalizeMask(broken, 10, 10)).code).toBe('IMAGE_INVALID');
+    expect(thrownBotError(() => normalizeMask(broken, 10, 10)).code).toBe('IMAGE_INVALID');
   });
 });

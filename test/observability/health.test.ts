@@ -2,8 +2,8 @@
  * /healthz as a load balancer sees it: 200 with every check listed while the store and the
  * platforms answer, 503 naming what is down when one fails, throws or hangs.
  */
+import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { createHealth, storeCheck, type Health } from '../../src/core/health.js';
@@ -31,13 +31,6 @@ async function healthz(server: NotifyServer): Promise<{ status: number; body: Re
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function sqliteStore(): Promise<Store> {
   return openStore(`sqlite://${join(tempDir(), 'health.sqlite')}`);
@@ -79,7 +72,7 @@ describe('/healthz readiness', () => {
   });
 
   it('fails the store check when the Redis store cannot be reached', async () => {
-    const store = await openStore(`redis://127.0.0.1:${await closedPort()}`);
+    const store = await openStore(`redis://127.0.0.1:${await freePort()}`);
     cleanups.push(() => store.close());
     const health = createHealth({ timeoutMs: 1000 });
     health.register('store', storeCheck(store));

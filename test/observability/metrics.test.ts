@@ -3,8 +3,8 @@
  * simulator (proxy latency/errors through the client's onResponse hook, finished tasks through
  * the tracker, gauges read at scrape time).
  */
+import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { request } from 'undici';
 import { countFinishedTasks, createMetrics, endpointLabel, metricsRoute, type Metrics } from '../../src/core/metrics.js';
 import { startNotifyServer, type NotifyServer } from '../../src/core/notify-server.js';
@@ -47,13 +47,6 @@ function meteredClient(sim: Simulator, metrics: Metrics, apiKey?: string): MjCli
   return client;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('metrics registry', () => {
   it('renders every bot metric and the default process metrics in the Prometheus text format', async () => {
@@ -123,7 +116,7 @@ describe('proxy metrics through the client hook', () => {
   it('counts an unreachable proxy as status 0 with a network error', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const client = new MjClient({
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
       flavour: 'plus',
       retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 },
       onResponse: (endpoint, status, ms, code) => metrics.observeProxy(endpoint, status, ms / 1000, code),

@@ -4,8 +4,8 @@
  * errors are provoked (proxy 401 — plain and echoing the key —, 5xx, network failures, forged
  * buttons) and every log line, reply and shown view is searched for each secret.
  */
+import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
@@ -28,13 +28,6 @@ afterEach(async () => {
   for (const close of cleanups.splice(0).reverse()) await close();
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Running {
   app: App;
@@ -104,7 +97,7 @@ describe('secrets never appear in logs or replies', () => {
   });
 
   it('an unreachable proxy whose URL carries the key in its path leaks it nowhere', async () => {
-    const run = await runApp({ MJ_BASE_URL: `http://127.0.0.1:${await closedPort()}/relay/${SECRETS.MJ_API_KEY}` });
+    const run = await runApp({ MJ_BASE_URL: `http://127.0.0.1:${await freePort()}/relay/${SECRETS.MJ_API_KEY}` });
     await imagine(run);
     const final = run.presenter.finals()[0];
     expect(final).toMatchObject({ phase: 'failed' });
