@@ -3,7 +3,7 @@
  * Variants: `idle` (imports only), `mjbot` (downloadImage: streamed, size-capped), `naive`
  * (fetch → arrayBuffer → Buffer.from → base64).
  */
-import { downloadImage } from '../src/core/images/download.js';
+import { downloadImage } from '../src/runtime/images/download.js';
 
 const [variant = 'idle', url = ''] = process.argv.slice(2);
 let size = 0;

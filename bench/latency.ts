@@ -13,12 +13,12 @@ import { parseConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { MjClient } from '../src/mj/client.js';
 import type { Task } from '../src/mj/schemas.js';
-import { createButtonCodec } from '../src/core/buttons/codec.js';
-import { startNotifyServer } from '../src/core/notify-server.js';
-import { isTerminal, parsePercent } from '../src/core/records.js';
-import { MjService } from '../src/core/service.js';
-import { openStore } from '../src/core/store.js';
-import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../src/core/types.js';
+import { createButtonCodec } from '../src/core/domain/buttons/codec.js';
+import { startNotifyServer } from '../src/runtime/http-server.js';
+import { isTerminal, parsePercent } from '../src/core/domain/records.js';
+import { MjService } from '../src/core/service/service.js';
+import { openStore } from '../src/runtime/store.js';
+import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../src/core/domain/types.js';
 import { startSimulator, type Simulator } from '../src/sim/index.js';
 import { consoleOrigin, fmt, percentile, sampleTask, sleep, stateKey, waitFor, type BenchResult } from './util.js';
 

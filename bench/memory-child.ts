@@ -3,9 +3,9 @@
  * as JSON. Variants: `mjbot memory://`, `mjbot sqlite://<path>`, `naive`.
  */
 import { silentLogger } from '../src/log.js';
-import { RecordStore } from '../src/core/records.js';
-import { openStore } from '../src/core/store.js';
-import { Tracker } from '../src/core/tracker.js';
+import { RecordStore } from '../src/core/domain/records.js';
+import { openStore } from '../src/runtime/store.js';
+import { Tracker } from '../src/core/service/tracker.js';
 import { sampleRecord, sampleTask } from './util.js';
 
 const TASKS = 10_000;

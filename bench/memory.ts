@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../src/core/store.js';
+import { openStore } from '../src/runtime/store.js';
 import { fmt, mb, runChild, sampleRecord, type BenchResult } from './util.js';
 
 const OPS = 1000;

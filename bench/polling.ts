@@ -5,9 +5,9 @@
  */
 import { silentLogger } from '../src/log.js';
 import { MjClient } from '../src/mj/client.js';
-import { RecordStore } from '../src/core/records.js';
-import { openStore } from '../src/core/store.js';
-import { Tracker } from '../src/core/tracker.js';
+import { RecordStore } from '../src/core/domain/records.js';
+import { openStore } from '../src/runtime/store.js';
+import { Tracker } from '../src/core/service/tracker.js';
 import { startSimulator, type Simulator } from '../src/sim/index.js';
 import { fmt, sampleRecord, startByteCounter, type BenchResult, type ByteCounter } from './util.js';
 

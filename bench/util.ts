@@ -7,8 +7,8 @@ import { createServer, connect, type Server } from 'node:net';
 import { cpus } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { TaskSchema, type Task } from '../src/mj/schemas.js';
-import type { Origin, TaskView } from '../src/core/types.js';
-import type { TaskRecord } from '../src/core/records.js';
+import type { Origin, TaskView } from '../src/core/domain/types.js';
+import type { TaskRecord } from '../src/core/domain/records.js';
 
 /** One benchmark's outcome: a table for the README plus notes (caveats, "not run" lines). */
 export interface BenchResult {

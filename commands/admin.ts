@@ -3,9 +3,9 @@
  * `unblock <platform:userId>`, `grant <platform:userId> <n>` (extra drawings; negative takes away).
  */
 import { accessGateOf, formatRunning, formatStats, isBotAdmin, parseUserKey, type AccessGate } from '../src/core/access/index.js';
-import { t } from '../src/core/i18n/index.js';
-import type { Locale, Origin, Reply } from '../src/core/types.js';
-import type { MjService } from '../src/core/service.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import type { Locale, Origin, Reply } from '../src/core/domain/types.js';
+import type { MjService } from '../src/core/service/service.js';
 import type { Command } from './types.js';
 
 const MAX_GRANT = 10_000;

@@ -1,6 +1,6 @@
 /** /blend — mix 2 to 5 images into one, in a chosen shape. */
 import { z } from 'zod';
-import { t } from '../src/core/i18n/index.js';
+import { t } from '../src/core/domain/i18n/index.js';
 import { BLEND_DIMENSIONS } from '../src/mj/schemas.js';
 import { botTypeOf, imageList, imageSchema, localized, parseInput, toDataUrls } from './shared.js';
 import type { Command } from './types.js';

@@ -1,6 +1,6 @@
 /** /collab on|off — chat admins let anyone in the chat press any result's buttons. */
 import { isBotAdmin } from '../src/core/access/index.js';
-import { t } from '../src/core/i18n/index.js';
+import { t } from '../src/core/domain/i18n/index.js';
 import type { Command } from './types.js';
 
 const ON = new Set(['on', 'true', 'yes', '1', '开', '开启']);

@@ -1,6 +1,6 @@
 /** /describe — four prompts that describe an image; their number buttons draw them. */
 import { z } from 'zod';
-import { t } from '../src/core/i18n/index.js';
+import { t } from '../src/core/domain/i18n/index.js';
 import { botTypeOf, localized, parseInput, singleImage, toDataUrls } from './shared.js';
 import type { Command } from './types.js';
 

@@ -1,6 +1,6 @@
 /** /faceswap — put the face from `source` onto `target`. */
 import { z } from 'zod';
-import { t } from '../src/core/i18n/index.js';
+import { t } from '../src/core/domain/i18n/index.js';
 import { localized, parseInput, singleImage, toDataUrls } from './shared.js';
 import type { Command } from './types.js';
 

@@ -1,7 +1,7 @@
 /** /gallery — the chat's latest finished images (last 24 hours), shown as an album. */
 import { accessGateOf } from '../src/core/access/index.js';
-import { t } from '../src/core/i18n/index.js';
-import type { ImageRef } from '../src/core/types.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import type { ImageRef } from '../src/core/domain/types.js';
 import type { Command } from './types.js';
 
 const MAX_IMAGES = 10;

@@ -1,6 +1,6 @@
 /** /help — the commands in the user's language and how buttons and forms work. */
-import { t } from '../src/core/i18n/index.js';
-import type { Locale } from '../src/core/types.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import type { Locale } from '../src/core/domain/types.js';
 import { localized } from './shared.js';
 import type { Command } from './types.js';
 

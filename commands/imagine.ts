@@ -1,7 +1,7 @@
 /** /imagine — draw from a prompt, with up to 3 reference images and the user's defaults applied. */
 import { z } from 'zod';
-import { t } from '../src/core/i18n/index.js';
-import { applyDefaults, MAX_PROMPT_LENGTH } from '../src/core/prompt.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import { applyDefaults, MAX_PROMPT_LENGTH } from '../src/core/domain/prompt.js';
 import { botTypeOf, cleanPromptInput, imageList, imageSchema, localized, parseInput, toDataUrls } from './shared.js';
 import type { Command } from './types.js';
 

@@ -1,6 +1,6 @@
 /** /queue — who is drawing what in this chat, and who waits in which order. */
 import { accessGateOf, formatChatQueue } from '../src/core/access/index.js';
-import { t } from '../src/core/i18n/index.js';
+import { t } from '../src/core/domain/i18n/index.js';
 import type { Command } from './types.js';
 
 export default {

@@ -1,7 +1,7 @@
 /** /seed — the seed of a finished image (given id, the replied-to result, else the user's latest). */
 import { z } from 'zod';
 import { BotError } from '../src/errors.js';
-import { t } from '../src/core/i18n/index.js';
+import { t } from '../src/core/domain/i18n/index.js';
 import { localized, optionalText, parseInput } from './shared.js';
 import type { Command } from './types.js';
 

@@ -4,11 +4,11 @@
  * buttons are the bot's own ('st' payloads), handled here and answered with the refreshed menu.
  */
 import { z } from 'zod';
-import { t } from '../src/core/i18n/index.js';
-import { registerInternalButton } from '../src/core/presses.js';
-import type { MjService } from '../src/core/service.js';
-import type { UserSettings } from '../src/core/settings.js';
-import type { ButtonView, Locale, Origin, Reply } from '../src/core/types.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import { registerInternalButton } from '../src/core/service/presses.js';
+import type { MjService } from '../src/core/service/service.js';
+import type { UserSettings } from '../src/core/domain/settings.js';
+import type { ButtonView, Locale, Origin, Reply } from '../src/core/domain/types.js';
 import { badInput, localized, parseInput } from './shared.js';
 import type { Command } from './types.js';
 

@@ -3,13 +3,13 @@
  * hygiene, image inputs → data URLs, and the user's defaults.
  */
 import { z } from 'zod';
-import '../src/core/i18n/commands.js';
-import { t } from '../src/core/i18n/index.js';
-import { imageToDataUrl } from '../src/core/images/download.js';
-import { cleanPrompt } from '../src/core/prompt.js';
-import type { MjService } from '../src/core/service.js';
-import type { UserSettings } from '../src/core/settings.js';
-import type { Locale, Reply } from '../src/core/types.js';
+import '../src/core/domain/i18n/commands.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import { imageToDataUrl } from '../src/runtime/images/download.js';
+import { cleanPrompt } from '../src/core/domain/prompt.js';
+import type { MjService } from '../src/core/service/service.js';
+import type { UserSettings } from '../src/core/domain/settings.js';
+import type { Locale, Reply } from '../src/core/domain/types.js';
 import type { BotType } from '../src/mj/schemas.js';
 import type { CommandInput, ImageInput, Localized } from './types.js';
 

@@ -1,7 +1,7 @@
 /** /shorten — a shorter prompt and which words carry weight; number buttons draw the results. */
 import { z } from 'zod';
-import { t } from '../src/core/i18n/index.js';
-import { MAX_PROMPT_LENGTH } from '../src/core/prompt.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import { MAX_PROMPT_LENGTH } from '../src/core/domain/prompt.js';
 import { botTypeOf, cleanPromptInput, localized, parseInput } from './shared.js';
 import type { Command } from './types.js';
 

@@ -1,5 +1,5 @@
 /** /start (hidden; Telegram sends it first) — a welcome line and the help. */
-import { t } from '../src/core/i18n/index.js';
+import { t } from '../src/core/domain/i18n/index.js';
 import { helpText } from './help.js';
 import { localized } from './shared.js';
 import type { Command } from './types.js';

@@ -1,8 +1,8 @@
 /** /task <id> — a task's status; finished ones come with their image and buttons again. */
 import { z } from 'zod';
-import { t } from '../src/core/i18n/index.js';
-import type { Reply } from '../src/core/types.js';
-import { taskView } from '../src/core/views.js';
+import { t } from '../src/core/domain/i18n/index.js';
+import type { Reply } from '../src/core/domain/types.js';
+import { taskView } from '../src/core/domain/views.js';
 import { localized, parseInput } from './shared.js';
 import type { Command } from './types.js';
 

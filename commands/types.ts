@@ -4,8 +4,8 @@
  * console into typed lines. Handlers validate with their zod schema and call the MJ service.
  */
 import type { z } from 'zod';
-import type { MjService } from '../src/core/service.js';
-import type { Locale, Origin, Reply } from '../src/core/types.js';
+import type { MjService } from '../src/core/service/service.js';
+import type { Locale, Origin, Reply } from '../src/core/domain/types.js';
 
 export interface Localized {
   en: string;

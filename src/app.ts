@@ -7,14 +7,14 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { MjClient } from './mj/client.js';
 import type { SpeedMode } from './mj/schemas.js';
-import { createButtonCodec } from './core/buttons/codec.js';
-import { startNotifyServer, type NotifyServer } from './core/notify-server.js';
-import { MjService } from './core/service.js';
+import { createButtonCodec } from './core/domain/buttons/codec.js';
+import { startNotifyServer, type NotifyServer } from './runtime/http-server.js';
+import { MjService } from './core/service/service.js';
 import { createAccessGate } from './core/access/index.js';
-import { countFinishedTasks, createMetrics, metricsRoute, type Metrics } from './core/metrics.js';
-import { createHealth, storeCheck, type Health } from './core/health.js';
-import { startFleet, type Fleet } from './core/fleet.js';
-import { openStore, type Store } from './core/store.js';
+import { countFinishedTasks, createMetrics, metricsRoute, type Metrics } from './runtime/metrics.js';
+import { createHealth, storeCheck, type Health } from './runtime/health.js';
+import { startFleet, type Fleet } from './runtime/fleet.js';
+import { openStore, type Store } from './runtime/store.js';
 import { startSimulator, type Simulator } from './sim/index.js';
 
 export interface App {

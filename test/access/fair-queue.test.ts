@@ -4,7 +4,7 @@
  * log (submit order) and in the messages the recording presenter was given.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/core/types.js';
+import type { Reply } from '../../src/core/domain/types.js';
 import { FairQueue } from '../../src/core/access/index.js';
 import { createAccessStack, submittedPrompts, taskIdOf, until, type AccessStack } from './stack.js';
 

@@ -4,9 +4,9 @@
  */
 import { silentLogger } from '../../src/log.js';
 import { createAccessGate, type AccessGate } from '../../src/core/access/index.js';
-import type { Store } from '../../src/core/store.js';
-import type { MjService } from '../../src/core/service.js';
-import type { Origin, Reply, TaskView } from '../../src/core/types.js';
+import type { Store } from '../../src/runtime/store.js';
+import type { MjService } from '../../src/core/service/service.js';
+import type { Origin, Reply, TaskView } from '../../src/core/domain/types.js';
 import type { SimOptions, Simulator } from '../../src/sim/index.js';
 import { createCoreStack, type RecordingPresenter } from '../core/harness.js';
 import type { Command, CommandInput } from '../../commands/types.js';

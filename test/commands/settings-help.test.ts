@@ -3,7 +3,7 @@ import help from '../../commands/help.js';
 import { allCommands, findCommand } from '../../commands/index.js';
 import settings from '../../commands/settings.js';
 import start from '../../commands/start.js';
-import type { ButtonView, Reply } from '../../src/core/types.js';
+import type { ButtonView, Reply } from '../../src/core/domain/types.js';
 import { createCommandStack, textOf, user, type CommandStack } from './setup.js';
 
 let stack: CommandStack;

@@ -1,7 +1,7 @@
 /** Command-test helpers: run a command as a user, and wait for a task's final view. */
 import { PNG } from 'pngjs';
 import type { Command, CommandInput, ImageInput } from '../../commands/types.js';
-import type { Locale, Origin, Reply, TaskView } from '../../src/core/types.js';
+import type { Locale, Origin, Reply, TaskView } from '../../src/core/domain/types.js';
 import { RecordingPresenter } from '../core/harness.js';
 import { createStack, testOrigin, type Stack, type StackOptions } from '../helpers/stack.js';
 

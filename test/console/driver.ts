@@ -1,7 +1,7 @@
 /** Drives a console session through in-memory streams, the way a person at a terminal would. */
 import { PassThrough } from 'node:stream';
 import { startConsole, type ConsoleOptions, type ConsoleSession } from '../../src/adapters/console/index.js';
-import type { MjService } from '../../src/core/service.js';
+import type { MjService } from '../../src/core/service/service.js';
 
 export interface ConsoleDriver {
   session: ConsoleSession;

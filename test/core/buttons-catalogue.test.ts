@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeButton, layoutButtons, type ButtonInfo } from '../../src/core/buttons/index.js';
-import { hasMessage } from '../../src/core/i18n/index.js';
+import { describeButton, layoutButtons, type ButtonInfo } from '../../src/core/domain/buttons/index.js';
+import { hasMessage } from '../../src/core/domain/i18n/index.js';
 import { ButtonSchema, type Button } from '../../src/mj/schemas.js';
 import { buttonsFor } from '../../src/sim/buttons.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createButtonCodec, type ButtonCodec } from '../../src/core/buttons/index.js';
-import { openStore, type Namespace, type Store } from '../../src/core/store.js';
+import { createButtonCodec, type ButtonCodec } from '../../src/core/domain/buttons/index.js';
+import { openStore, type Namespace, type Store } from '../../src/runtime/store.js';
 import { BotError } from '../../src/errors.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough';

@@ -1,8 +1,8 @@
 /** Coalescing of task message updates per message. */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
-import { Delivery } from '../../src/core/delivery.js';
-import type { MessageRef, Presenter, TaskView } from '../../src/core/types.js';
+import { Delivery } from '../../src/core/service/delivery.js';
+import type { MessageRef, Presenter, TaskView } from '../../src/core/domain/types.js';
 
 function view(percent: number, final = false): TaskView {
   return { phase: final ? 'result' : 'progress', locale: 'en', headline: `${percent}%`, prompt: 'p', requester: 'r', percent, rows: [], final };

@@ -8,7 +8,7 @@ import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import type { Origin, Reply } from '../../src/core/types.js';
+import type { Origin, Reply } from '../../src/core/domain/types.js';
 import { RecordingPresenter } from './harness.js';
 
 const REDIS_DB = 7;

@@ -6,11 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MjClient } from '../../src/mj/client.js';
-import type { MjService } from '../../src/core/service.js';
-import type { Store } from '../../src/core/store.js';
+import type { MjService } from '../../src/core/service/service.js';
+import type { Store } from '../../src/runtime/store.js';
 import { createStack, testOrigin, type Stack, type StackOptions } from '../helpers/stack.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
-import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../../src/core/types.js';
+import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../../src/core/domain/types.js';
 import type { SimOptions, Simulator } from '../../src/sim/index.js';
 
 export interface Shown {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { downloadImage, type DownloadOptions } from '../../src/core/images/download.js';
+import { downloadImage, type DownloadOptions } from '../../src/runtime/images/download.js';
 import { BotError } from '../../src/errors.js';
 
 const IMAGE = PNG.sync.write(new PNG({ width: 12, height: 9 }));

@@ -1,9 +1,9 @@
 import { thrownBotError } from '../helpers/errors.js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { imageToDataUrl } from '../../src/core/images/download.js';
-import { parseDataUrl, sniffImage, toDataUrl } from '../../src/core/images/sniff.js';
-import { isAllowedHost, isPrivateAddress } from '../../src/core/images/ssrf.js';
+import { imageToDataUrl } from '../../src/runtime/images/download.js';
+import { parseDataUrl, sniffImage, toDataUrl } from '../../src/core/domain/images/sniff.js';
+import { isAllowedHost, isPrivateAddress } from '../../src/runtime/images/ssrf.js';
 
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 

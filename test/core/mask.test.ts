@@ -2,8 +2,8 @@ import { thrownBotError } from '../helpers/errors.js';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { buildRegionMask, maskToDataUrl, normalizeMask, REGION_PRESETS, regionLabel } from '../../src/core/images/mask.js';
-import { parseDataUrl } from '../../src/core/images/sniff.js';
+import { buildRegionMask, maskToDataUrl, normalizeMask, REGION_PRESETS, regionLabel } from '../../src/core/domain/images/mask.js';
+import { parseDataUrl } from '../../src/core/domain/images/sniff.js';
 
 /** Decode a mask into a grid of booleans (true = white), checking every pixel is pure black or white and opaque. */
 function decode(png: Buffer): { width: number; height: number; white: boolean[][] } {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { t } from '../../src/core/i18n/index.js';
-import { inputMessages } from '../../src/core/i18n/input.js';
+import { t } from '../../src/core/domain/i18n/index.js';
+import { inputMessages } from '../../src/core/domain/i18n/input.js';
 import {
   applyDefaults,
   checkZoomPrompt,
@@ -13,7 +13,7 @@ import {
   setParam,
   splitNumberedPrompts,
   stripModeFlags,
-} from '../../src/core/prompt.js';
+} from '../../src/core/domain/prompt.js';
 import { numbered, shortenedPrompts, shortenMarkdown } from '../../src/sim/texts.js';
 
 const SAMPLES = new URL('../../../shared/mj-samples/', import.meta.url);

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { button, createCoreStack, type CoreStack } from './harness.js';
-import type { Reply } from '../../src/core/types.js';
+import type { Reply } from '../../src/core/domain/types.js';
 
 let stack: CoreStack | undefined;
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { TaskSchema } from '../../src/mj/schemas.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import type { Reply } from '../../src/core/types.js';
+import type { Reply } from '../../src/core/domain/types.js';
 import { createCoreStack, RecordingPresenter, type CoreStack } from './harness.js';
 
 let stack: CoreStack | undefined;

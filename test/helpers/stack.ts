@@ -7,10 +7,10 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { MjClient } from '../../src/mj/client.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
-import { createButtonCodec, type ButtonCodec } from '../../src/core/buttons/codec.js';
-import { MjService, type JobGate } from '../../src/core/service.js';
-import { openStore, type Store } from '../../src/core/store.js';
-import type { Locale, Origin } from '../../src/core/types.js';
+import { createButtonCodec, type ButtonCodec } from '../../src/core/domain/buttons/codec.js';
+import { MjService, type JobGate } from '../../src/core/service/service.js';
+import { openStore, type Store } from '../../src/runtime/store.js';
+import type { Locale, Origin } from '../../src/core/domain/types.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 
 export interface StackOptions {

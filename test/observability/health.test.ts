@@ -6,9 +6,9 @@ import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { createHealth, storeCheck, type Health } from '../../src/core/health.js';
-import { startNotifyServer, type NotifyServer } from '../../src/core/notify-server.js';
-import { openStore, type Store } from '../../src/core/store.js';
+import { createHealth, storeCheck, type Health } from '../../src/runtime/health.js';
+import { startNotifyServer, type NotifyServer } from '../../src/runtime/http-server.js';
+import { openStore, type Store } from '../../src/runtime/store.js';
 import { silentLogger } from '../../src/log.js';
 import { tempDir } from '../core/harness.js';
 

@@ -6,8 +6,8 @@
 import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { countFinishedTasks, createMetrics, endpointLabel, metricsRoute, type Metrics } from '../../src/core/metrics.js';
-import { startNotifyServer, type NotifyServer } from '../../src/core/notify-server.js';
+import { countFinishedTasks, createMetrics, endpointLabel, metricsRoute, type Metrics } from '../../src/runtime/metrics.js';
+import { startNotifyServer, type NotifyServer } from '../../src/runtime/http-server.js';
 import { silentLogger } from '../../src/log.js';
 import { MjClient } from '../../src/mj/client.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';

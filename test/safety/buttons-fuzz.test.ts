@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createButtonCodec } from '../../src/core/buttons/codec.js';
-import type { Reply, TaskView } from '../../src/core/types.js';
+import { createButtonCodec } from '../../src/core/domain/buttons/codec.js';
+import type { Reply, TaskView } from '../../src/core/domain/types.js';
 import { createCoreStack, type CoreStack } from '../core/harness.js';
 
 let stack: CoreStack;

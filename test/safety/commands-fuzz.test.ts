@@ -10,7 +10,7 @@ import { PNG } from 'pngjs';
 import { allCommands } from '../../commands/index.js';
 import type { Command, CommandOption, ImageInput } from '../../commands/types.js';
 import { ERROR_CODES } from '../../src/errors.js';
-import type { Reply } from '../../src/core/types.js';
+import type { Reply } from '../../src/core/domain/types.js';
 import { createAccessStack, type AccessStack } from '../access/stack.js';
 
 const MAX_IMAGE_BYTES = 64 * 1024;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { NOTIFY_MAX_BYTES, startNotifyServer, type NotifyServer } from '../../src/core/notify-server.js';
+import { NOTIFY_MAX_BYTES, startNotifyServer, type NotifyServer } from '../../src/runtime/http-server.js';
 import type { Task } from '../../src/mj/schemas.js';
 import { silentLogger } from '../../src/log.js';
 import { createCoreStack, type CoreStack } from '../core/harness.js';

@@ -12,7 +12,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { RecordingPresenter } from '../core/harness.js';
-import type { Origin, Reply } from '../../src/core/types.js';
+import type { Origin, Reply } from '../../src/core/domain/types.js';
 
 const SECRETS = {
   MJ_API_KEY: 'sk-mjkey-4f7a9c2e1b8d6035',

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PNG } from 'pngjs';
-import { downloadImage } from '../../src/core/images/download.js';
+import { downloadImage } from '../../src/runtime/images/download.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

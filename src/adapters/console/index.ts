@@ -7,9 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import { findCommand } from '../../../commands/index.js';
-import { t } from '../../core/i18n/index.js';
-import type { MjService } from '../../core/service.js';
-import type { FormAnswer, FormView, Locale, Origin, Presenter, Reply } from '../../core/types.js';
+import { t } from '../../core/domain/i18n/index.js';
+import type { MjService } from '../../core/service/service.js';
+import type { FormAnswer, FormView, Locale, Origin, Presenter, Reply } from '../../core/domain/types.js';
 import { buildConsoleInput } from './input.js';
 import { ConsolePresenter, ConsoleScreen } from './presenter.js';
 

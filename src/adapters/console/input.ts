@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command, CommandInput, ImageInput } from '../../../commands/types.js';
-import type { ButtonView } from '../../core/types.js';
+import type { ButtonView } from '../../core/domain/types.js';
 
 /** Words, keeping "quoted paths with spaces" together. */
 export function tokenize(text: string): string[] {

@@ -5,9 +5,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { t } from '../../core/i18n/index.js';
-import type { MjService } from '../../core/service.js';
-import type { ButtonView, FormView, ImageRef, MessageRef, Origin, Presenter, TaskView } from '../../core/types.js';
+import { t } from '../../core/domain/i18n/index.js';
+import type { MjService } from '../../core/service/service.js';
+import type { ButtonView, FormView, ImageRef, MessageRef, Origin, Presenter, TaskView } from '../../core/domain/types.js';
 import { formatRows, matchButton } from './input.js';
 import './texts.js';
 

@@ -1,5 +1,5 @@
 /** Texts only the console front end shows (registered on import). */
-import { addMessages, type Dictionary } from '../../core/i18n/index.js';
+import { addMessages, type Dictionary } from '../../core/domain/i18n/index.js';
 
 export const consoleMessages: Dictionary = {
   'console.welcome': {

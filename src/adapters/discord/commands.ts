@@ -13,7 +13,7 @@ import {
 import type { Command, CommandInput, CommandOption, ImageInput } from '../../../commands/types.js';
 import type { Config } from '../../config.js';
 import { UserInputError } from '../../errors.js';
-import { downloadImage } from '../../core/images/download.js';
+import { downloadImage } from '../../runtime/images/download.js';
 import { truncate } from './render.js';
 
 /** Discord allows 25 options per command. */

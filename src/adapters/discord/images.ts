@@ -4,7 +4,7 @@
  * else that does not fit is sent as a link instead.
  */
 import { PNG } from 'pngjs';
-import type { LoadedImage } from '../../core/types.js';
+import type { LoadedImage } from '../../core/domain/types.js';
 
 export const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 const MAX_HALVINGS = 4;

@@ -9,7 +9,7 @@ import { allCommands } from '../../../commands/index.js';
 import type { Command } from '../../../commands/types.js';
 import type { App } from '../../app.js';
 import { ConfigError } from '../../errors.js';
-import type { Presenter } from '../../core/types.js';
+import type { Presenter } from '../../core/domain/types.js';
 import { makeRequest } from './http.js';
 import { handleInteraction, type HandlerDeps } from './interactions.js';
 import { DiscordPresenter } from './presenter.js';

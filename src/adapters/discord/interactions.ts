@@ -15,8 +15,8 @@ import {
 } from 'discord.js';
 import type { Command } from '../../../commands/types.js';
 import type { Config } from '../../config.js';
-import { t, toLocale } from '../../core/i18n/index.js';
-import type { FormView, Origin, Reply } from '../../core/types.js';
+import { t, toLocale } from '../../core/domain/i18n/index.js';
+import type { FormView, Origin, Reply } from '../../core/domain/types.js';
 import { inputOf } from './commands.js';
 import { originOf, type Deferral } from './origin.js';
 import { sendPrivate, sendReply, type ReplyDeps } from './replies.js';

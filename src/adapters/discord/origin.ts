@@ -5,8 +5,8 @@
  * fallback.
  */
 import { PermissionFlagsBits, type Interaction } from 'discord.js';
-import { toLocale } from '../../core/i18n/index.js';
-import type { ChatRef, Locale, MessageRef, Origin } from '../../core/types.js';
+import { toLocale } from '../../core/domain/i18n/index.js';
+import type { ChatRef, Locale, MessageRef, Origin } from '../../core/domain/types.js';
 import { DEFAULT_ATTACHMENT_LIMIT } from './images.js';
 
 /** How the interaction was acknowledged before the service ran: a new reply, or an update of the pressed message. */

@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, Routes, type APIMessage, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type REST, type RawFile } from 'discord.js';
 import type { Logger } from '../../log.js';
-import type { MjService } from '../../core/service.js';
-import { t } from '../../core/i18n/index.js';
-import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../../core/types.js';
+import type { MjService } from '../../core/service/service.js';
+import { t } from '../../core/domain/i18n/index.js';
+import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../../core/domain/types.js';
 import { fitAttachment } from './images.js';
 import { discordData, withData, type DiscordData } from './origin.js';
 import { buttonRows, offerRows, offerText, taskEmbed } from './render.js';

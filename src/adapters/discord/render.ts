@@ -3,7 +3,7 @@
  * selects) within Discord's documented limits (platform-notes §3): custom_id ≤ 100, button label
  * ≤ 80, ≤ 5 buttons per row, ≤ 5 rows, modal title ≤ 45, text input value ≤ 4000, placeholder ≤ 100.
  */
-import { chunkText } from '../../core/text.js';
+import { chunkText } from '../../core/domain/text.js';
 import {
   ActionRowBuilder,
   ButtonBuilder,
@@ -18,9 +18,9 @@ import {
   type APIEmbed,
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
-import { t } from '../../core/i18n/index.js';
-import '../../core/i18n/discord.js';
-import type { ButtonStyle as NeutralStyle, ButtonView, FormView, TaskPhase, TaskView } from '../../core/types.js';
+import { t } from '../../core/domain/i18n/index.js';
+import './texts.js';
+import type { ButtonStyle as NeutralStyle, ButtonView, FormView, TaskPhase, TaskView } from '../../core/domain/types.js';
 
 export const MAX_CUSTOM_ID = 100;
 export const MAX_LABEL = 80;

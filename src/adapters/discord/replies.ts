@@ -6,8 +6,8 @@
  */
 import { MessageFlags, type APIEmbed, type RepliableInteraction } from 'discord.js';
 import type { Logger } from '../../log.js';
-import type { MjService } from '../../core/service.js';
-import type { FormView, ImageRef, Reply } from '../../core/types.js';
+import type { MjService } from '../../core/service/service.js';
+import type { FormView, ImageRef, Reply } from '../../core/domain/types.js';
 import { fitAttachment } from './images.js';
 import type { Deferral } from './origin.js';
 import type { DiscordPresenter } from './presenter.js';

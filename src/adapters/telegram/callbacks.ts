@@ -3,11 +3,11 @@
  * answer is an alert (not yours, forged, expired), a form to show, or work to run afterwards.
  */
 import type { CallbackQuery } from 'grammy/types';
-import { t } from '../../core/i18n/index.js';
+import { t } from '../../core/domain/i18n/index.js';
 import { chatRef, originOf } from './origin.js';
 import { MAX_ALERT, truncate } from './render.js';
 import { sendForm, sendReply } from './replies.js';
-import type { Shared } from './shared.js';
+import type { Shared } from './context.js';
 
 export type AnswerCallback = (opts?: { text?: string; show_alert?: boolean }) => Promise<unknown>;
 

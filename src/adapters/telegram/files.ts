@@ -6,8 +6,8 @@
 import { InputFile, type Api } from 'grammy';
 import type { Document, Message, PhotoSize } from 'grammy/types';
 import { BotError, UserInputError } from '../../errors.js';
-import { sniffImage } from '../../core/images/index.js';
-import type { LoadedImage } from '../../core/types.js';
+import { sniffImage } from '../../core/domain/images/index.js';
+import type { LoadedImage } from '../../core/domain/types.js';
 
 /** Telegram's multipart photo limits: 10 MB, width + height ≤ 10000, aspect ratio ≤ 20. */
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;

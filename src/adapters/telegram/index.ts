@@ -10,15 +10,15 @@ import type { BotCommand } from 'grammy/types';
 import { allCommands } from '../../../commands/index.js';
 import type { App } from '../../app.js';
 import { ConfigError } from '../../errors.js';
-import { t, toLocale } from '../../core/i18n/index.js';
-import '../../core/i18n/telegram.js';
-import type { Locale, Presenter } from '../../core/types.js';
+import { t, toLocale } from '../../core/domain/i18n/index.js';
+import './texts.js';
+import type { Locale, Presenter } from '../../core/domain/types.js';
 import { AlbumCollector } from './albums.js';
 import { ChatBudget, DEFAULT_BUDGET, type BudgetClock, type BudgetLimits } from './budget.js';
 import { handlePress } from './callbacks.js';
 import { handleMessages, type MessageDeps } from './messages.js';
 import { TelegramPresenter } from './presenter.js';
-import type { Shared } from './shared.js';
+import type { Shared } from './context.js';
 import { webhookRoute } from './webhook.js';
 
 export interface TelegramFrontend {

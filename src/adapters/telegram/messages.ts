@@ -6,13 +6,13 @@
 import type { Message } from 'grammy/types';
 import { findCommand } from '../../../commands/index.js';
 import type { Command, CommandInput, ImageInput } from '../../../commands/types.js';
-import { t } from '../../core/i18n/index.js';
-import type { FormAnswer } from '../../core/types.js';
+import { t } from '../../core/domain/i18n/index.js';
+import type { FormAnswer } from '../../core/domain/types.js';
 import type { AlbumCollector } from './albums.js';
 import { attachedImage, downloadAttached, type AttachedFile } from './files.js';
 import { chatRef, originOf, parseCommand } from './origin.js';
 import { sendReply } from './replies.js';
-import { taskOfMessage, type Shared } from './shared.js';
+import { taskOfMessage, type Shared } from './context.js';
 
 export interface MessageDeps extends Shared {
   botId: number;

@@ -1,7 +1,7 @@
 /** Telegram chats, users and command texts as the neutral core sees them. */
 import type { Chat, User } from 'grammy/types';
-import { toLocale } from '../../core/i18n/index.js';
-import type { Actor, ChatRef, Locale, Origin } from '../../core/types.js';
+import { toLocale } from '../../core/domain/i18n/index.js';
+import type { Actor, ChatRef, Locale, Origin } from '../../core/domain/types.js';
 
 export function chatRef(chat: Pick<Chat, 'id' | 'type'>): ChatRef {
   return { platform: 'telegram', chatId: String(chat.id), isGroup: chat.type !== 'private' };

@@ -6,13 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { t } from '../../core/i18n/index.js';
-import type { FormView, LoadedImage, MessageRef, Origin, Presenter, TaskView } from '../../core/types.js';
+import { t } from '../../core/domain/i18n/index.js';
+import type { FormView, LoadedImage, MessageRef, Origin, Presenter, TaskView } from '../../core/domain/types.js';
 import { inputFile, mediaKindFor, type MediaKind } from './files.js';
 import { chunks, keyboard, MAX_CAPTION, MAX_TEXT, renderTask } from './render.js';
 import { sendOffer } from './replies.js';
-import { RECORD_TTL_MS } from '../../core/records.js';
-import { isMessageGone, isNotModified, rememberAlias, replyParams, type Shared } from './shared.js';
+import { RECORD_TTL_MS } from '../../core/domain/records.js';
+import { isMessageGone, isNotModified, rememberAlias, replyParams, type Shared } from './context.js';
 
 /**
  * Where a task message is now. The service keeps the ref of the message first opened; when the

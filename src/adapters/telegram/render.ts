@@ -3,10 +3,10 @@
  * within Telegram's limits: text 4096, caption 1024 (counted after entity parsing, in UTF-16
  * units, which is what String#length counts), callback_data 64 bytes.
  */
-import { chunkText } from '../../core/text.js';
+import { chunkText } from '../../core/domain/text.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import { t } from '../../core/i18n/index.js';
-import type { ButtonView, FormView, TaskView } from '../../core/types.js';
+import { t } from '../../core/domain/i18n/index.js';
+import type { ButtonView, FormView, TaskView } from '../../core/domain/types.js';
 
 export const MAX_TEXT = 4096;
 export const MAX_CAPTION = 1024;

@@ -4,12 +4,12 @@
  * form) and, replying to it, the form's buttons (region presets, Cancel) — one Telegram message
  * cannot carry both markups.
  */
-import { t } from '../../core/i18n/index.js';
+import { t } from '../../core/domain/i18n/index.js';
 import { InputMediaBuilder } from 'grammy';
-import type { ChatRef, FormView, ImageRef, Reply } from '../../core/types.js';
+import type { ChatRef, FormView, ImageRef, Reply } from '../../core/domain/types.js';
 import { inputFile } from './files.js';
 import { chunks, escapeHtml, formKeyboard, keyboard, placeholder, renderForm } from './render.js';
-import { isMessageGone, isNotModified, replyParams, type Shared } from './shared.js';
+import { isMessageGone, isNotModified, replyParams, type Shared } from './context.js';
 
 export interface ReplyTarget {
   chat: ChatRef;

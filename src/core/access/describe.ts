@@ -1,8 +1,8 @@
 /** A short, human description of a job for /queue and /admin running. */
-import { describeButton } from '../buttons/catalogue.js';
-import type { JobSpec } from '../jobs.js';
-import type { TaskRecord } from '../records.js';
-import type { Store } from '../store.js';
+import { describeButton } from '../domain/buttons/catalogue.js';
+import type { JobSpec } from '../domain/jobs.js';
+import type { TaskRecord } from '../domain/records.js';
+import type { Store } from '../../runtime/store.js';
 
 const MAX_CHARS = 80;
 

@@ -1,8 +1,8 @@
 /** Localized text for /queue and /admin (pure apart from the record lookups). */
-import '../i18n/access.js';
-import { t } from '../i18n/index.js';
-import type { TaskRecord } from '../records.js';
-import type { Locale } from '../types.js';
+import '../domain/i18n/access.js';
+import { t } from '../domain/i18n/index.js';
+import type { TaskRecord } from '../domain/records.js';
+import type { Locale } from '../domain/types.js';
 import type { AccessStats, ChatQueueView } from './gate.js';
 import type { RunningSlot } from './running.js';
 

@@ -7,11 +7,11 @@
  * anyone waits, so slots freed by another process on the same Redis are picked up.
  */
 import { randomUUID } from 'node:crypto';
-import type { TaskRecord } from '../records.js';
-import type { JobSpec } from '../jobs.js';
-import type { JobGate } from '../service.js';
-import { SettingsStore } from '../settings.js';
-import type { ChatRef, Origin } from '../types.js';
+import type { TaskRecord } from '../domain/records.js';
+import type { JobSpec } from '../domain/jobs.js';
+import type { JobGate } from '../service/service.js';
+import { SettingsStore } from '../domain/settings.js';
+import type { ChatRef, Origin } from '../domain/types.js';
 import { describeJob } from './describe.js';
 import { FairQueue } from './fair-queue.js';
 import { chatKeyOf, dayOf, DAY_MS, scopeOf, userKey, userKeyOf } from './keys.js';

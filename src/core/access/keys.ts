@@ -2,7 +2,7 @@
  * Naming and time helpers for access control. Everything lives in the store's 'meta'
  * namespace under `access:` so several processes on one Redis share it.
  */
-import type { ChatRef, Origin, Platform } from '../types.js';
+import type { ChatRef, Origin, Platform } from '../domain/types.js';
 
 /** `platform:userId`, the form ADMIN_USERS / ALLOW_USERS / `/admin` use. */
 export function userKeyOf(platform: Platform, userId: string): string {

@@ -1,6 +1,6 @@
 /** Who may use the bot where: admins and allowlists from config (pure, no state). */
 import type { Config } from '../../config.js';
-import type { Origin } from '../types.js';
+import type { Origin } from '../domain/types.js';
 import { userKey } from './keys.js';
 
 export type AccessConfig = Pick<Config, 'ADMIN_USERS' | 'ALLOW_USERS' | 'ALLOW_CHATS' | 'ALLOW_GUILDS' | 'ALLOW_CHANNELS'>;

@@ -3,7 +3,7 @@
  * every process on a shared Redis sees the same running counts. Entries older than the task
  * timeout plus a margin are dropped on read, so a crashed process cannot block a chat for ever.
  */
-import type { Store } from '../store.js';
+import type { Store } from '../../runtime/store.js';
 import { keys, Serial } from './keys.js';
 
 export interface RunningSlot {

@@ -1,7 +1,7 @@
 /** Public shapes of the access gate (config it needs, what /queue and /admin read). */
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
-import type { Store } from '../store.js';
+import type { Store } from '../../runtime/store.js';
 import type { AccessConfig } from './policy.js';
 import type { RunningSlot } from './running.js';
 import type { DayStats } from './usage.js';

@@ -2,7 +2,7 @@
  * Stored counters: successes per user per UTC day, extra quota granted by admins, blocked
  * users, daily statistics, and each chat's recent finished images (for /gallery).
  */
-import type { Store } from '../store.js';
+import type { Store } from '../../runtime/store.js';
 import { DAY_MS, dayOf, keys, Serial } from './keys.js';
 
 export interface UserDayUsage {

@@ -2,10 +2,10 @@
 import { GrammyError, type Api } from 'grammy';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
-import type { MjService } from '../../core/service.js';
-import type { Store } from '../../core/store.js';
-import { RECORD_TTL_MS } from '../../core/records.js';
-import type { ChatRef } from '../../core/types.js';
+import type { MjService } from '../../core/service/service.js';
+import type { Store } from '../../runtime/store.js';
+import { RECORD_TTL_MS } from '../../core/domain/records.js';
+import type { ChatRef } from '../../core/domain/types.js';
 import type { ChatBudget } from './budget.js';
 
 export interface Shared {

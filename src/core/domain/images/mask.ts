@@ -4,7 +4,7 @@
  * they pick a preset area, or upload their own black-and-white PNG, which is cleaned up here.
  */
 import { PNG } from 'pngjs';
-import { UserInputError } from '../../errors.js';
+import { UserInputError } from '../../../errors.js';
 import { t } from '../i18n/index.js';
 import '../i18n/input.js';
 import type { Locale } from '../types.js';

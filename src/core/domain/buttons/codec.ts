@@ -11,8 +11,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { BotError } from '../../errors.js';
-import type { Store } from '../store.js';
+import { BotError } from '../../../errors.js';
+import type { Store } from '../../../runtime/store.js';
 import { fieldBytes, packCustomId, unpackCustomId } from './templates.js';
 
 export type DecodedPayload =

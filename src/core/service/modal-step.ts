@@ -3,12 +3,12 @@
  * If the user already answered (Custom Zoom, Vary Region, describe → imagine), send the answer
  * to /mj/submit/modal at once; otherwise (remix) offer a form on the task's message.
  */
-import { toBotError } from '../errors.js';
-import { formView, newFormId, type FormRecord } from './forms.js';
-import { regionLabel } from './images/mask.js';
-import type { TaskRecord } from './records.js';
+import { toBotError } from '../../errors.js';
+import { formView, newFormId, type FormRecord } from '../domain/forms.js';
+import { regionLabel } from '../domain/images/mask.js';
+import type { TaskRecord } from '../domain/records.js';
 import type { MjService } from './service.js';
-import { taskView } from './views.js';
+import { taskView } from '../domain/views.js';
 
 export async function onModal(service: MjService, record: TaskRecord): Promise<void> {
   if (record.modalSubmitted) return;

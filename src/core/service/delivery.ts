@@ -3,8 +3,8 @@
  * the message was updated less than `presenter.minUpdateIntervalMs` ago, only the newest view is
  * kept. Final views skip the interval and are retried until they get through.
  */
-import type { Logger } from '../log.js';
-import type { MessageRef, Presenter, TaskView } from './types.js';
+import type { Logger } from '../../log.js';
+import type { MessageRef, Presenter, TaskView } from '../domain/types.js';
 
 interface Slot {
   ref: MessageRef;

@@ -8,7 +8,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, request, type Dispatcher } from 'undici';
 import { BotError, UserInputError } from '../../errors.js';
-import { sniffImage, toDataUrl, type ImageMime } from './sniff.js';
+import { sniffImage, toDataUrl, type ImageMime } from '../../core/domain/images/sniff.js';
 import { isAllowedHost, isPrivateAddress, resolveHost, type ResolvedAddress } from './ssrf.js';
 
 export interface DownloadOptions {

@@ -2,12 +2,12 @@
  * Submits in flight (namespace 'pending'): written before the proxy is asked, removed once its
  * answer is stored. Whatever is left at start-up was cut off by a crash, so its message says so.
  */
-import { t } from './i18n/index.js';
+import { t } from '../domain/i18n/index.js';
 import type { Delivery } from './delivery.js';
-import { RECORD_TTL_MS } from './records.js';
-import type { Store } from './store.js';
-import type { Actor, MessageRef } from './types.js';
-import { failedView } from './views.js';
+import { RECORD_TTL_MS } from '../domain/records.js';
+import type { Store } from '../../runtime/store.js';
+import type { Actor, MessageRef } from '../domain/types.js';
+import { failedView } from '../domain/views.js';
 
 export interface PendingSubmit {
   ref: MessageRef;

@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { TaskRecord } from './records.js';
-import type { Tracker } from './tracker.js';
+import type { TaskRecord } from '../core/domain/records.js';
+import type { Tracker } from '../core/service/tracker.js';
 
 /** What a gauge callback may return (async callbacks are awaited at scrape time). */
 export type GaugeSource = () => number | Promise<number>;

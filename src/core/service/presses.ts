@@ -3,17 +3,17 @@
  * within Discord's 3 seconds; `press` does the work. Payloads are verified by the codec before
  * anything else, so a forged payload never reaches the proxy.
  */
-import { BotError, UserInputError } from '../errors.js';
-import { describeButton } from './buttons/catalogue.js';
-import { formView, newFormId, type FormNeed, type FormRecord } from './forms.js';
-import { t } from './i18n/index.js';
-import { sniffImage } from './images/sniff.js';
-import { buildRegionMask, maskToDataUrl, normalizeMask, regionLabel } from './images/mask.js';
+import { BotError, UserInputError } from '../../errors.js';
+import { describeButton } from '../domain/buttons/catalogue.js';
+import { formView, newFormId, type FormNeed, type FormRecord } from '../domain/forms.js';
+import { t } from '../domain/i18n/index.js';
+import { sniffImage } from '../domain/images/sniff.js';
+import { buildRegionMask, maskToDataUrl, normalizeMask, regionLabel } from '../domain/images/mask.js';
 import { submitModal } from './modal-step.js';
-import { checkZoomPrompt, cleanPrompt, splitNumberedPrompts } from './prompt.js';
-import type { TaskRecord } from './records.js';
+import { checkZoomPrompt, cleanPrompt, splitNumberedPrompts } from '../domain/prompt.js';
+import type { TaskRecord } from '../domain/records.js';
 import type { MjService } from './service.js';
-import type { FormAnswer, FormView, Origin, PressPlan, Reply } from './types.js';
+import type { FormAnswer, FormView, Origin, PressPlan, Reply } from '../domain/types.js';
 
 /** Handlers for the bot's own buttons (settings menu, …), registered by commands. */
 export type InternalHandler = (args: string[], origin: Origin, service: MjService) => Promise<Reply>;

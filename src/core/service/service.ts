@@ -3,29 +3,29 @@
  * binds them to chat messages (persisted before the user is told anything), follows them with
  * the Tracker and drives each task's message through the platform's Presenter.
  */
-import type { Config } from '../config.js';
-import { toBotError, type BotError } from '../errors.js';
-import { secretValues, type Logger } from '../log.js';
-import type { MjClient } from '../mj/client.js';
-import { TaskSchema, type SpeedMode, type Task } from '../mj/schemas.js';
-import { layoutButtons } from './buttons/catalogue.js';
-import type { ButtonCodec } from './buttons/codec.js';
+import type { Config } from '../../config.js';
+import { toBotError, type BotError } from '../../errors.js';
+import { secretValues, type Logger } from '../../log.js';
+import type { MjClient } from '../../mj/client.js';
+import { TaskSchema, type SpeedMode, type Task } from '../../mj/schemas.js';
+import { layoutButtons } from '../domain/buttons/catalogue.js';
+import type { ButtonCodec } from '../domain/buttons/codec.js';
 import { Delivery } from './delivery.js';
-import type { Fleet } from './fleet.js';
+import type { Fleet } from '../../runtime/fleet.js';
 import { onModal } from './modal-step.js';
 import { withOssButtons } from './oss-buttons.js';
-import { FormStore } from './forms.js';
-import { loadTaskImage } from './images/task-image.js';
-import { MessageIndex } from './bindings.js';
+import { FormStore } from '../domain/forms.js';
+import { loadTaskImage } from './task-image.js';
+import { MessageIndex } from './message-index.js';
 import { markSubmitting, reportInterruptedSubmits } from './pending-submits.js';
-import { submitJob, type JobSpec } from './jobs.js';
-import { RecordStore, type TaskRecord } from './records.js';
-import { ChatSettingsStore, SettingsStore } from './settings.js';
-import type { Store } from './store.js';
+import { submitJob, type JobSpec } from '../domain/jobs.js';
+import { RecordStore, type TaskRecord } from '../domain/records.js';
+import { ChatSettingsStore, SettingsStore } from '../domain/settings.js';
+import type { Store } from '../../runtime/store.js';
 import { Tracker, type UpdateKind } from './tracker.js';
 import { answerForm, cancelForm, planPress, press } from './presses.js';
-import type { ButtonView, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Presenter, Reply } from './types.js';
-import { errorText, failedView, queuedView, submittingView, taskView } from './views.js';
+import type { ButtonView, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Presenter, Reply } from '../domain/types.js';
+import { errorText, failedView, queuedView, submittingView, taskView } from '../domain/views.js';
 
 /**
  * Access control, quotas and fair scheduling plug in here (see src/core/access/). The default

@@ -3,8 +3,8 @@
  * the customId form the proxy itself sends to Discord (api-params/*.json), which the client
  * turns into /mj/submit/change calls — the documented shortcut, not a guess.
  */
-import type { Flavour } from '../mj/capabilities.js';
-import type { Button, Task } from '../mj/schemas.js';
+import type { Flavour } from '../../mj/capabilities.js';
+import type { Button, Task } from '../../mj/schemas.js';
 
 const GRID_ACTIONS = new Set(['IMAGINE', 'VARIATION', 'REROLL', 'BLEND']);
 

@@ -2,7 +2,7 @@
  * Platform-neutral contracts between the shared MJ service and the chat front ends
  * (src/adapters/*). Everything here is plain data so it can be stored and survives restarts.
  */
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../../errors.js';
 
 export type Platform = 'telegram' | 'discord' | 'console';
 export const LOCALES = ['en', 'zh'] as const;

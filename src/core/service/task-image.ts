@@ -1,8 +1,8 @@
 /** Download a task's image for upload, refreshing an expired signed link by fetching the task again. */
 import { toBotError } from '../../errors.js';
 import type { Task } from '../../mj/schemas.js';
-import type { ImageRef, LoadedImage } from '../types.js';
-import { downloadImage } from './download.js';
+import type { ImageRef, LoadedImage } from '../domain/types.js';
+import { downloadImage } from '../../runtime/images/download.js';
 
 export interface TaskImageOptions {
   maxBytes: number;

@@ -1,5 +1,5 @@
 /** Texts only the Telegram front end shows (registered on import). */
-import { addMessages, type Dictionary } from './index.js';
+import { addMessages, type Dictionary } from '../../core/domain/i18n/index.js';
 
 export const telegramMessages: Dictionary = {
   'tg.needPhoto': {

@@ -4,9 +4,9 @@
  * fetch only where the proxy has no batch endpoint). Updates are applied monotonically, so
  * duplicates and out-of-order callbacks never move a task backwards or finish it twice.
  */
-import { scrub, type Logger } from '../log.js';
-import type { Task } from '../mj/schemas.js';
-import { isTerminal, parsePercent, rankOf, type RecordStore, type TaskRecord } from './records.js';
+import { scrub, type Logger } from '../../log.js';
+import type { Task } from '../../mj/schemas.js';
+import { isTerminal, parsePercent, rankOf, type RecordStore, type TaskRecord } from '../domain/records.js';
 
 export type UpdateKind = 'progress' | 'final' | 'modal';
 

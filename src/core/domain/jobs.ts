@@ -2,8 +2,8 @@
  * What a user can ask the proxy to do, independent of any chat platform, and how each request
  * maps onto the MJ client. Prompts are already clean here (commands validate input).
  */
-import type { MjClient, Submitted } from '../mj/client.js';
-import type { BlendDimensions, BotType, BaseSubmit } from '../mj/schemas.js';
+import type { MjClient, Submitted } from '../../mj/client.js';
+import type { BlendDimensions, BotType, BaseSubmit } from '../../mj/schemas.js';
 
 export type JobSpec =
   | { kind: 'imagine'; prompt: string; base64Array?: string[]; botType?: BotType }

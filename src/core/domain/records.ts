@@ -2,9 +2,9 @@
  * What the bot remembers about each task it submitted (namespace 'task') and which tasks are
  * still open (namespace 'open'). Written before the user is told anything, so a restart loses nothing.
  */
-import type { Task } from '../mj/schemas.js';
+import type { Task } from '../../mj/schemas.js';
 import type { Actor, ChatRef, MessageRef } from './types.js';
-import type { Store } from './store.js';
+import type { Store } from '../../runtime/store.js';
 
 export type JobKind = 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceswap' | 'action' | 'modal';
 

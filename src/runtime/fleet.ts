@@ -12,8 +12,8 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { TaskSchema, type Task } from '../mj/schemas.js';
-import type { RecordStore } from './records.js';
-import type { Tracker } from './tracker.js';
+import type { RecordStore } from '../core/domain/records.js';
+import type { Tracker } from '../core/service/tracker.js';
 
 export interface FleetOptions {
   redisUrl: string;

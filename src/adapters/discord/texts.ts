@@ -1,5 +1,5 @@
 /** Texts only the Discord front end shows (registered on import). */
-import { addMessages, type Dictionary } from './index.js';
+import { addMessages, type Dictionary } from '../../core/domain/i18n/index.js';
 
 export const discordMessages: Dictionary = {
   'dc.unknownCommand': { en: 'Unknown command. Use /help to see what I can do.', zh: '未知命令。使用 /help 查看可用命令。' },
