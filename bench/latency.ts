@@ -14,11 +14,13 @@ import { silentLogger } from '../src/log.js';
 import { MjClient } from '../src/mj/client.js';
 import type { Task } from '../src/mj/schemas.js';
 import { createButtonCodec } from '../src/core/domain/buttons/codec.js';
-import { startNotifyServer } from '../src/runtime/http-server.js';
+import { startHttpServer } from '../src/runtime/http-server.js';
 import { isTerminal, parsePercent } from '../src/core/domain/records.js';
 import { MjService } from '../src/core/service/service.js';
+import { downloadImage } from '../src/runtime/images/download.js';
 import { openStore } from '../src/runtime/store.js';
-import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../src/core/domain/types.js';
+import type { FormView, MessageRef, Origin, TaskView } from '../src/core/domain/types.js';
+import type { Presenter } from '../src/core/domain/ports.js';
 import { startSimulator, type Simulator } from '../src/sim/index.js';
 import { consoleOrigin, fmt, percentile, sampleTask, sleep, stateKey, waitFor, type BenchResult } from './util.js';
 
@@ -112,11 +114,11 @@ async function runMjbot(sim: Simulator, n: number): Promise<Run> {
   const ids: string[] = [];
   const config = parseConfig({ MJ_POLL_INTERVAL_MS: '600000', STORE_URL: 'memory://', MJ_BASE_URL: sim.url });
   const codec = createButtonCodec({ secret: 'bench-secret-0123456789abcdef0123', store });
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, imageAllowHosts: [new URL(sim.url).host] });
+  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowHosts: [new URL(sim.url).host] });
   const secret = 'bench-notify-secret-0123456789';
-  const http = await startNotifyServer({
+  const http = await startHttpServer({
     port: 0, host: '127.0.0.1', secret, logger: silentLogger(),
-    knows: async (id) => (await service.records.get(id)) !== undefined,
+    knows: (id) => service.knowsTask(id),
     ingest: (task) => {
       note(arrivals, task);
       return service.ingest(task);
@@ -128,7 +130,7 @@ async function runMjbot(sim: Simulator, n: number): Promise<Run> {
   await service.start();
   try {
     await submitAll(n, async (i) => {
-      const reply = await service.startJob(consoleOrigin(`u${i}`), { kind: 'imagine', prompt: `latency bench ${i}` }, `latency bench ${i}`);
+      const reply = await service.submit(consoleOrigin(`u${i}`), { kind: 'imagine', prompt: `latency bench ${i}` }, `latency bench ${i}`);
       if (reply.type === 'task' && reply.taskId) ids.push(reply.taskId);
     });
     const rate = await drive(`${http.url}/mj/notify/${secret}`, ids);

@@ -18,7 +18,7 @@ import { silentLogger } from '../src/log.js';
 import { MjClient } from '../src/mj/client.js';
 import type { Task } from '../src/mj/schemas.js';
 import { startSimulator } from '../src/sim/index.js';
-import { startTelegram } from '../src/adapters/telegram/index.js';
+import { createTelegramAdapter } from '../src/adapters/telegram/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram/index.js';
 import { fmt, sleep, waitFor, type BenchResult } from './util.js';
 
@@ -71,9 +71,10 @@ async function runMjbot(): Promise<Outcome> {
   const fake = await startFakeTelegram({ now: clock.now });
   const sim = await startSimulator({ stepMs: STEP_MS, concurrency: USERS + 10, queueLimit: USERS * 2 });
   const env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, MJ_BASE_URL: sim.url, MJ_FLAVOUR: 'plus', MJ_POLL_INTERVAL_MS: '60' };
-  const app = await createApp(parseConfig(env), silentLogger());
+  const app = await createApp(parseConfig(env), silentLogger(), { adapters: false });
   // Presenter gap scaled like the clock: Telegram's default 2 s between progress edits.
-  const tg = await startTelegram(app, { clock, minUpdateIntervalMs: Math.ceil(2000 / SPEED), autoRetry: { maxDelaySeconds: 10 } });
+  const tg = createTelegramAdapter(app.adapterDeps('telegram'), { token: fake.token, apiRoot: fake.apiRoot, clock, minUpdateIntervalMs: Math.ceil(2000 / SPEED), autoRetry: { maxDelaySeconds: 10 } });
+  await tg.start();
   await app.service.start();
   try {
     const v0 = clock.now();

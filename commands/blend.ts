@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { t } from '../src/core/domain/i18n/index.js';
 import { BLEND_DIMENSIONS } from '../src/mj/schemas.js';
-import { botTypeOf, imageList, imageSchema, localized, parseInput, toDataUrls } from './shared.js';
+import { botTypeOf, imageList, imageSchema, localized, parseInput } from './shared.js';
 import type { Command } from './types.js';
 
 const MIN_IMAGES = 2;
@@ -42,13 +42,7 @@ export default {
     const parsed = parseInput(schema, input, locale);
     if (!parsed.ok) return parsed.reply;
     const { images, dimensions } = parsed.data;
-    let base64Array: string[];
-    try {
-      base64Array = toDataUrls(service, images);
-    } catch (err) {
-      return service.errorReply(locale, err);
-    }
-    const settings = await service.settings.get(origin.chat.platform, origin.actor.userId);
-    return service.startJob(origin, { kind: 'blend', base64Array, dimensions, botType: botTypeOf(settings) }, t(locale, 'cmd.blend.display', { n: images.length }));
+    const settings = await service.settingsOf(origin);
+    return service.submit(origin, { kind: 'blend', images: images.map((image) => image.bytes), dimensions, botType: botTypeOf(settings) }, t(locale, 'cmd.blend.display', { n: images.length }));
   },
 } satisfies Command;

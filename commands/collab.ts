@@ -1,5 +1,4 @@
 /** /collab on|off — chat admins let anyone in the chat press any result's buttons. */
-import { isBotAdmin } from '../src/core/access/index.js';
 import { t } from '../src/core/domain/i18n/index.js';
 import type { Command } from './types.js';
 
@@ -24,17 +23,16 @@ export default {
   textOption: 'args',
   needsChatAdmin: true,
   async execute(input, { service, origin, locale }) {
-    const { platform, chatId } = origin.chat;
     const arg = String(input.args ?? '').trim().toLowerCase();
     const wanted = ON.has(arg) ? true : OFF.has(arg) ? false : undefined;
     if (wanted === undefined) {
-      const current = (await service.chatSettings.get(platform, chatId)).collaborative === true;
+      const current = await service.isCollaborative(origin.chat);
       return { type: 'message', text: `${t(locale, current ? 'collab.on' : 'collab.off')}\n${t(locale, 'collab.usage')}`, ephemeral: true };
     }
-    if (!origin.actor.isChatAdmin && !isBotAdmin(service.deps.config, origin)) {
+    if (!origin.actor.isChatAdmin && !service.isAdmin(origin)) {
       return { type: 'error', code: 'FORBIDDEN', text: t(locale, 'collab.adminsOnly') };
     }
-    await service.chatSettings.update(platform, chatId, { collaborative: wanted });
+    await service.setCollaborative(origin.chat, wanted);
     return { type: 'message', text: t(locale, wanted ? 'collab.on' : 'collab.off') };
   },
 } satisfies Command;

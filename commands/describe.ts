@@ -1,7 +1,7 @@
 /** /describe — four prompts that describe an image; their number buttons draw them. */
 import { z } from 'zod';
 import { t } from '../src/core/domain/i18n/index.js';
-import { botTypeOf, localized, parseInput, singleImage, toDataUrls } from './shared.js';
+import { botTypeOf, localized, parseInput, singleImage } from './shared.js';
 import type { Command } from './types.js';
 
 export default {
@@ -15,13 +15,7 @@ export default {
     });
     const parsed = parseInput(schema, input, locale);
     if (!parsed.ok) return parsed.reply;
-    let base64: string;
-    try {
-      [base64 = ''] = toDataUrls(service, [parsed.data.image]);
-    } catch (err) {
-      return service.errorReply(locale, err);
-    }
-    const settings = await service.settings.get(origin.chat.platform, origin.actor.userId);
-    return service.startJob(origin, { kind: 'describe', base64, botType: botTypeOf(settings) }, t(locale, 'cmd.describe.display'));
+    const settings = await service.settingsOf(origin);
+    return service.submit(origin, { kind: 'describe', image: parsed.data.image.bytes, botType: botTypeOf(settings) }, t(locale, 'cmd.describe.display'));
   },
 } satisfies Command;

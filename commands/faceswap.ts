@@ -1,7 +1,7 @@
 /** /faceswap — put the face from `source` onto `target`. */
 import { z } from 'zod';
 import { t } from '../src/core/domain/i18n/index.js';
-import { localized, parseInput, singleImage, toDataUrls } from './shared.js';
+import { localized, parseInput, singleImage } from './shared.js';
 import type { Command } from './types.js';
 
 export default {
@@ -16,13 +16,7 @@ export default {
     const one = singleImage(error);
     const parsed = parseInput(z.object({ source: one, target: one }), input, locale);
     if (!parsed.ok) return parsed.reply;
-    let urls: string[];
-    try {
-      urls = toDataUrls(service, [parsed.data.source, parsed.data.target]);
-    } catch (err) {
-      return service.errorReply(locale, err);
-    }
-    const [sourceBase64 = '', targetBase64 = ''] = urls;
-    return service.startJob(origin, { kind: 'faceswap', sourceBase64, targetBase64 }, t(locale, 'cmd.faceswap.display'));
+    const { source, target } = parsed.data;
+    return service.submit(origin, { kind: 'faceswap', source: source.bytes, target: target.bytes }, t(locale, 'cmd.faceswap.display'));
   },
 } satisfies Command;

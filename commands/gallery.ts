@@ -1,7 +1,5 @@
 /** /gallery — the chat's latest finished images (last 24 hours), shown as an album. */
-import { accessGateOf } from '../src/core/access/index.js';
 import { t } from '../src/core/domain/i18n/index.js';
-import type { ImageRef } from '../src/core/domain/types.js';
 import type { Command } from './types.js';
 
 const MAX_IMAGES = 10;
@@ -11,18 +9,10 @@ export default {
   description: { en: t('en', 'gallery.description'), zh: t('zh', 'gallery.description') },
   options: [],
   async execute(_input, { service, origin, locale }) {
-    const gate = accessGateOf(service.gate);
-    if (!gate) return { type: 'message', text: t(locale, 'access.off'), ephemeral: true };
-    const images: ImageRef[] = [];
-    const lines: string[] = [];
-    for (const taskId of await gate.gallery(origin.chat, { limit: MAX_IMAGES })) {
-      const record = await service.records.get(taskId);
-      const url = record?.task?.imageUrl;
-      if (!record || !url) continue;
-      images.push({ url, taskId });
-      lines.push(t(locale, 'gallery.line', { i: images.length, name: record.owner.name, prompt: record.prompt }));
-    }
-    if (images.length === 0) return { type: 'message', text: t(locale, 'gallery.empty') };
-    return { type: 'message', text: [t(locale, 'gallery.title', { n: images.length }), ...lines].join('\n'), images };
+    const items = await service.gallery(origin, MAX_IMAGES);
+    if (!items) return { type: 'message', text: t(locale, 'access.off'), ephemeral: true };
+    if (items.length === 0) return { type: 'message', text: t(locale, 'gallery.empty') };
+    const lines = items.map((item, i) => t(locale, 'gallery.line', { i: i + 1, name: item.owner, prompt: item.prompt }));
+    return { type: 'message', text: [t(locale, 'gallery.title', { n: items.length }), ...lines].join('\n'), images: items.map((item) => item.image) };
   },
 } satisfies Command;

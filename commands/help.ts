@@ -4,10 +4,9 @@ import type { Locale } from '../src/core/domain/types.js';
 import { localized } from './shared.js';
 import type { Command } from './types.js';
 
-/** The help text; the command list is read lazily because index.ts imports this file. */
-export async function helpText(locale: Locale): Promise<string> {
-  const { allCommands } = await import('./index.js');
-  const lines = allCommands.filter((c) => !c.hidden).map((c) => t(locale, 'cmd.help.line', { name: c.name, description: c.description[locale] }));
+/** The help text for the commands an adapter serves. */
+export function helpText(locale: Locale, commands: readonly Command[]): string {
+  const lines = commands.filter((c) => !c.hidden).map((c) => t(locale, 'cmd.help.line', { name: c.name, description: c.description[locale] }));
   return [t(locale, 'cmd.help.title'), ...lines, '', t(locale, 'cmd.help.buttons'), t(locale, 'cmd.help.forms'), t(locale, 'cmd.help.images')].join('\n');
 }
 
@@ -15,7 +14,7 @@ export default {
   name: 'help',
   description: localized('cmd.help.description'),
   options: [],
-  async execute(_input, { locale }) {
-    return { type: 'message', text: await helpText(locale) };
+  async execute(_input, { locale, commands }) {
+    return { type: 'message', text: helpText(locale, commands) };
   },
 } satisfies Command;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { t } from '../src/core/domain/i18n/index.js';
 import { applyDefaults, MAX_PROMPT_LENGTH } from '../src/core/domain/prompt.js';
-import { botTypeOf, cleanPromptInput, imageList, imageSchema, localized, parseInput, toDataUrls } from './shared.js';
+import { botTypeOf, cleanPromptInput, imageList, imageSchema, localized, parseInput } from './shared.js';
 import type { Command } from './types.js';
 
 const MAX_REFERENCES = 3;
@@ -24,15 +24,10 @@ export default {
     if (!parsed.ok) return parsed.reply;
     const cleaned = cleanPromptInput(parsed.data.prompt, locale);
     if (!cleaned.ok) return cleaned.reply;
-    const settings = await service.settings.get(origin.chat.platform, origin.actor.userId);
+    const settings = await service.settingsOf(origin);
     // Niji is chosen by botType; a Midjourney version would contradict it.
     const prompt = applyDefaults(cleaned.prompt, { aspect: settings.aspect, version: settings.bot === 'niji' ? undefined : settings.version });
-    let base64Array: string[];
-    try {
-      base64Array = toDataUrls(service, parsed.data.images);
-    } catch (err) {
-      return service.errorReply(locale, err);
-    }
-    return service.startJob(origin, { kind: 'imagine', prompt, base64Array, botType: botTypeOf(settings) }, prompt);
+    const images = parsed.data.images.map((image) => image.bytes);
+    return service.submit(origin, { kind: 'imagine', prompt, images, botType: botTypeOf(settings) }, prompt);
   },
 } satisfies Command;

@@ -13,12 +13,25 @@ import settings from './settings.js';
 import shorten from './shorten.js';
 import start from './start.js';
 import task from './task.js';
+import type { InternalHandler } from '../src/core/service/service.js';
 import type { Command } from './types.js';
 
 export const allCommands: Command[] = [imagine, blend, describe, shorten, faceswap, seed, task, settings, queue, gallery, collab, admin, help, start];
 
 /** The command called `name` (case-insensitive, without the leading slash), if any. */
-export function findCommand(name: string): Command | undefined {
+export function findCommand(name: string, commands: readonly Command[] = allCommands): Command | undefined {
   const wanted = name.replace(/^\//, '').toLowerCase();
-  return allCommands.find((c) => c.name === wanted);
+  return commands.find((c) => c.name === wanted);
+}
+
+/** The bot's own buttons the commands declare, by kind (the service dispatches presses on them). */
+export function internalButtonsOf(commands: readonly Command[]): Map<string, InternalHandler> {
+  const table = new Map<string, InternalHandler>();
+  for (const command of commands) {
+    for (const [kind, handler] of Object.entries(command.buttons ?? {})) {
+      if (table.has(kind)) throw new Error(`two commands declare the button kind "${kind}"`);
+      table.set(kind, handler);
+    }
+  }
+  return table;
 }

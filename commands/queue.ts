@@ -1,5 +1,4 @@
 /** /queue — who is drawing what in this chat, and who waits in which order. */
-import { accessGateOf, formatChatQueue } from '../src/core/access/index.js';
 import { t } from '../src/core/domain/i18n/index.js';
 import type { Command } from './types.js';
 
@@ -8,9 +7,8 @@ export default {
   description: { en: t('en', 'queue.description'), zh: t('zh', 'queue.description') },
   options: [],
   async execute(_input, { service, origin, locale }) {
-    const gate = accessGateOf(service.gate);
-    if (!gate) return { type: 'message', text: t(locale, 'access.off'), ephemeral: true };
-    const view = await gate.chatQueue(origin.chat);
-    return { type: 'message', text: await formatChatQueue(view, locale, (id) => service.records.get(id)) };
+    const text = await service.queueReport(origin, locale);
+    if (text === undefined) return { type: 'message', text: t(locale, 'access.off'), ephemeral: true };
+    return { type: 'message', text };
   },
 } satisfies Command;

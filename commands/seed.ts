@@ -13,17 +13,19 @@ export default {
   async execute(input, { service, origin, locale, replyToTaskId }) {
     const parsed = parseInput(z.object({ task: optionalText }), input, locale);
     if (!parsed.ok) return parsed.reply;
-    const taskId = parsed.data.task?.trim() || replyToTaskId || (await service.lastTaskOf(origin));
-    if (!taskId) return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.seed.noTask') };
-    const record = await service.records.get(taskId);
-    if (!record) return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.task.notFound', { id: taskId }) };
-    if (!(await service.mayAct(record.owner, record.chat, origin))) {
-      return service.errorReply(locale, new BotError('NOT_OWNER', 'seed of another user’s task', { owner: record.owner.name }));
-    }
-    if (record.status !== 'SUCCESS' || record.failure) return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.seed.notFinished') };
     try {
-      const seed = await service.deps.clientFor().imageSeed(taskId);
-      return { type: 'message', text: t(locale, 'task.seed', { seed }) };
+      const answer = await service.seedOf(origin, parsed.data.task?.trim() || replyToTaskId);
+      if (answer.ok) return { type: 'message', text: t(locale, 'task.seed', { seed: answer.seed }) };
+      switch (answer.reason) {
+        case 'no-task':
+          return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.seed.noTask') };
+        case 'not-found':
+          return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.task.notFound', { id: answer.taskId }) };
+        case 'not-finished':
+          return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.seed.notFinished') };
+        case 'not-owner':
+          return service.errorReply(locale, new BotError('NOT_OWNER', 'seed of another user’s task', { owner: answer.owner }));
+      }
     } catch (err) {
       return service.errorReply(locale, err);
     }

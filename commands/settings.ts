@@ -1,12 +1,11 @@
 /**
  * /settings — the user's defaults as a button menu (speed, Midjourney/Niji, aspect ratio, version,
  * language). Text works too: `settings mode relax`, `settings ar 16:9 lang zh`. The menu's
- * buttons are the bot's own ('st' payloads), handled here and answered with the refreshed menu.
+ * buttons are the bot's own ('st' payloads), declared here and answered with the refreshed menu.
  */
 import { z } from 'zod';
 import { t } from '../src/core/domain/i18n/index.js';
-import { registerInternalButton } from '../src/core/service/presses.js';
-import type { MjService } from '../src/core/service/service.js';
+import type { InternalHandler, MjService } from '../src/core/service/service.js';
 import type { UserSettings } from '../src/core/domain/settings.js';
 import type { ButtonView, Locale, Origin, Reply } from '../src/core/domain/types.js';
 import { badInput, localized, parseInput } from './shared.js';
@@ -84,7 +83,7 @@ const LAYOUT: [Field, string][][] = [
 
 /** The current settings as text plus the menu buttons (current choices marked ✓ and primary). */
 export async function settingsMenu(service: MjService, origin: Origin, note?: string): Promise<Extract<Reply, { type: 'message' }>> {
-  const settings = await service.settings.get(origin.chat.platform, origin.actor.userId);
+  const settings = await service.settingsOf(origin);
   const locale = settings.locale ?? origin.actor.locale;
   const unset = t(locale, 'cmd.settings.unset');
   const lines = [
@@ -104,7 +103,7 @@ export async function settingsMenu(service: MjService, origin: Origin, note?: st
       const label = buttonLabel(field, value, locale);
       return {
         // ':' is not allowed in internal args; ratios travel as "16x9".
-        payload: service.deps.codec.encodeInternal('st', [field, value.replace(':', 'x')]),
+        payload: service.buttonPayload('st', [field, value.replace(':', 'x')]),
         label: current ? `✓ ${label}` : label,
         style: current ? 'primary' : 'secondary',
       };
@@ -124,25 +123,27 @@ async function applyPairs(service: MjService, origin: Origin, words: string[], l
     if (value === undefined) return `${t(locale, 'cmd.settings.badValue', { field, value: words[i + 1] })}\n${t(locale, 'cmd.settings.usage')}`;
     Object.assign(patch, patchFor(field, value));
   }
-  await service.settings.update(origin.chat.platform, origin.actor.userId, patch);
+  await service.updateSettings(origin, patch);
   return undefined;
 }
 
-registerInternalButton('st', async (args, origin, service) => {
+/** A press on a menu button ('st' payloads): save the choice, show the refreshed menu. */
+const pressSetting: InternalHandler = async (args, origin, service) => {
   const locale = await service.localeOf(origin);
   const [field, value = ''] = args;
   const known = field && field in VALUES ? (field as Field) : undefined;
   const normalised = known ? normalise(known, value) : undefined;
   if (!known || normalised === undefined) return badInput(t(locale, 'cmd.settings.usage'));
-  await service.settings.update(origin.chat.platform, origin.actor.userId, patchFor(known, normalised));
+  await service.updateSettings(origin, patchFor(known, normalised));
   return { ...(await settingsMenu(service, origin)), ephemeral: true, replace: true };
-});
+};
 
 export default {
   name: 'settings',
   description: localized('cmd.settings.description'),
   options: [{ name: 'args', type: 'string', required: false, maxLength: 100, description: localized('cmd.settings.args') }],
   textOption: 'args',
+  buttons: { st: pressSetting },
   async execute(input, { service, origin, locale }) {
     const usage = t(locale, 'cmd.settings.usage');
     const parsed = parseInput(z.object({ args: z.string({ error: usage }).max(100, { error: usage }).optional() }), input, locale);

@@ -1,17 +1,14 @@
 /**
  * Helpers shared by the command handlers: zod parsing into localized BAD_INPUT replies, prompt
- * hygiene, image inputs → data URLs, and the user's defaults.
+ * hygiene, and the user's defaults.
  */
 import { z } from 'zod';
-import '../src/core/domain/i18n/commands.js';
 import { t } from '../src/core/domain/i18n/index.js';
-import { imageToDataUrl } from '../src/runtime/images/download.js';
 import { cleanPrompt } from '../src/core/domain/prompt.js';
-import type { MjService } from '../src/core/service/service.js';
 import type { UserSettings } from '../src/core/domain/settings.js';
 import type { Locale, Reply } from '../src/core/domain/types.js';
 import type { BotType } from '../src/mj/schemas.js';
-import type { CommandInput, ImageInput, Localized } from './types.js';
+import type { CommandInput, Localized } from './types.js';
 
 /** Both languages of a dictionary key (command and option descriptions). */
 export function localized(key: string): Localized {
@@ -59,10 +56,6 @@ export function cleanPromptInput(raw: string | undefined, locale: Locale): { ok:
   return { ok: false, reply: badInput(t(locale, cleaned.reason === 'empty' ? 'input.promptEmpty' : 'input.promptTooLong', { max: cleaned.max })) };
 }
 
-/** Images → data URLs within the configured size cap; throws IMAGE_INVALID / IMAGE_TOO_LARGE. */
-export function toDataUrls(service: MjService, images: ImageInput[]): string[] {
-  return images.map((image) => imageToDataUrl(image.bytes, { maxBytes: service.deps.config.MAX_IMAGE_BYTES }));
-}
 
 export function botTypeOf(settings: UserSettings): BotType {
   return settings.bot === 'niji' ? 'NIJI_JOURNEY' : 'MID_JOURNEY';

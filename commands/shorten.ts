@@ -15,8 +15,8 @@ export default {
     if (!parsed.ok) return parsed.reply;
     const cleaned = cleanPromptInput(parsed.data.prompt, locale);
     if (!cleaned.ok) return cleaned.reply;
-    const settings = await service.settings.get(origin.chat.platform, origin.actor.userId);
+    const settings = await service.settingsOf(origin);
     const { prompt } = cleaned;
-    return service.startJob(origin, { kind: 'shorten', prompt, botType: botTypeOf(settings) }, t(locale, 'cmd.shorten.display', { prompt }));
+    return service.submit(origin, { kind: 'shorten', prompt, botType: botTypeOf(settings) }, t(locale, 'cmd.shorten.display', { prompt }));
   },
 } satisfies Command;

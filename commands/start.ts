@@ -9,7 +9,7 @@ export default {
   description: localized('cmd.start.description'),
   options: [],
   hidden: true,
-  async execute(_input, { locale }) {
-    return { type: 'message', text: `${t(locale, 'cmd.start.welcome')}\n\n${await helpText(locale)}` };
+  async execute(_input, { locale, commands }) {
+    return { type: 'message', text: `${t(locale, 'cmd.start.welcome')}\n\n${helpText(locale, commands)}` };
   },
 } satisfies Command;

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { t } from '../src/core/domain/i18n/index.js';
 import type { Reply } from '../src/core/domain/types.js';
-import { taskView } from '../src/core/domain/views.js';
 import { localized, parseInput } from './shared.js';
 import type { Command } from './types.js';
 
@@ -19,19 +18,14 @@ export default {
     const parsed = parseInput(schema, input, locale);
     if (!parsed.ok) return parsed.reply;
     const { id } = parsed.data;
-    const record = await service.records.get(id);
-    const sameChat = record && record.chat.platform === origin.chat.platform && record.chat.chatId === origin.chat.chatId;
-    // Someone else's task from another chat is reported as unknown: ids must not leak prompts.
-    if (!record || !(sameChat || (await service.mayAct(record.owner, record.chat, origin)))) {
-      return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.task.notFound', { id }) };
-    }
-    const success = record.status === 'SUCCESS' && !record.failure;
-    const rows = success ? await service.buttonRows(record) : [];
-    const view = taskView(record, locale, rows);
+    // Unknown ids and tasks this user may not see get the same answer: ids must not leak prompts.
+    const card = await service.taskCard(origin, id, locale);
+    if (!card) return { type: 'error', code: 'BAD_INPUT', text: t(locale, 'cmd.task.notFound', { id }) };
+    const { view } = card;
     const lines = [`${view.headline} · ${id}`, t(locale, 'cmd.task.prompt', { prompt: view.prompt }), t(locale, 'cmd.task.by', { name: view.requester })];
     if (view.detail) lines.push('', view.detail);
     const reply: Reply = { type: 'message', text: lines.join('\n'), rows: view.rows };
-    if (success && view.image) reply.image = { url: view.image.url, taskId: id };
+    if (card.image) reply.image = card.image;
     return reply;
   },
 } satisfies Command;

@@ -3,8 +3,7 @@
  * Discord adapter turns them into slash commands, the Telegram adapter into /commands, the
  * console into typed lines. Handlers validate with their zod schema and call the MJ service.
  */
-import type { z } from 'zod';
-import type { MjService } from '../src/core/service/service.js';
+import type { InternalHandler, MjService } from '../src/core/service/service.js';
 import type { Locale, Origin, Reply } from '../src/core/domain/types.js';
 
 export interface Localized {
@@ -43,6 +42,8 @@ export interface CommandContext {
   locale: Locale;
   /** Task id of the bot message the command replies to (Telegram reply, console "last result"), if any. */
   replyToTaskId?: string;
+  /** Every command the adapter serves (for /help). */
+  commands: readonly Command[];
 }
 
 export interface Command {
@@ -55,8 +56,7 @@ export interface Command {
   hidden?: boolean;
   /** The handler checks `origin.actor.isChatAdmin`: adapters that must ask the platform (Telegram) do so for this command only. */
   needsChatAdmin?: boolean;
+  /** The bot's own buttons this command puts on its answers, by kind (e.g. the settings menu's 'st'). */
+  buttons?: Record<string, InternalHandler>;
   execute(input: CommandInput, ctx: CommandContext): Promise<Reply>;
 }
-
-/** Helper for handlers: parse input with a zod schema or answer with a localized BAD_INPUT error. */
-export type SchemaOf<T extends z.ZodType> = z.output<T>;

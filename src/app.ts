@@ -1,46 +1,62 @@
 /**
- * Composition root: builds the store, MJ clients, codec, service and HTTP receiver from one
- * parsed Config. Front ends are started by src/main.ts on top of the returned App.
+ * Composition root: builds the runtime (store, metrics, health, HTTP server, fleet), the MJ
+ * clients, the service and the adapters the config asks for, from one parsed Config. Nothing
+ * else wires parts together; adapters get only their AdapterDeps.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { allCommands, internalButtonsOf } from '../commands/index.js';
 import type { Config } from './config.js';
-import type { Logger } from './log.js';
+import { secretValues, type Logger } from './log.js';
 import { MjClient } from './mj/client.js';
 import type { SpeedMode } from './mj/schemas.js';
-import { createButtonCodec } from './core/domain/buttons/codec.js';
-import { startNotifyServer, type NotifyServer } from './runtime/http-server.js';
-import { MjService } from './core/service/service.js';
 import { createAccessGate } from './core/access/index.js';
-import { countFinishedTasks, createMetrics, metricsRoute, type Metrics } from './runtime/metrics.js';
+import { createButtonCodec } from './core/domain/buttons/codec.js';
+import type { Platform } from './core/domain/types.js';
+import type { Adapter, AdapterDeps } from './core/service/adapter.js';
+import { MjService } from './core/service/service.js';
+import { createFleet, type Fleet } from './runtime/fleet.js';
 import { createHealth, storeCheck, type Health } from './runtime/health.js';
-import { startFleet, type Fleet } from './runtime/fleet.js';
-import { openStore, type Store } from './runtime/store.js';
+import { startHttpServer, type HttpServer } from './runtime/http-server.js';
+import { downloadImage } from './runtime/images/download.js';
+import { createMetrics, metricsObserver, metricsRoute, type Metrics } from './runtime/metrics.js';
+import { adapterState, openStore, type Store } from './runtime/store.js';
 import { startSimulator, type Simulator } from './sim/index.js';
+import { createConsoleAdapter } from './adapters/console/index.js';
+import { createDiscordAdapter } from './adapters/discord/index.js';
+import { createTelegramAdapter } from './adapters/telegram/index.js';
 
 export interface App {
   config: Config;
   logger: Logger;
-  store: Store;
   service: MjService;
+  /** The store (tests read records from it; nothing in the bot reaches it through the service). */
+  store: Store;
   /** The embedded simulator when MJ_BASE_URL is unset. */
   sim?: Simulator;
   /** Base URL of the MJ proxy in use. */
   mjBaseUrl: string;
-  http?: NotifyServer;
+  http?: HttpServer;
   /** Shared tracking when STORE_URL is Redis. */
   fleet?: Fleet;
-  /** Prometheus metrics (/metrics); adapters count platform 429s and updates here. */
   metrics: Metrics;
-  /** Readiness checks (/healthz); adapters register their platform connection. */
   health: Health;
-  /** Derive a named secret from the bot secret (hook path, webhook secret…). */
-  secretFor(purpose: string): string;
+  /** The adapters the config asks for (created, not yet started). */
+  adapters: Adapter[];
+  /** What an adapter of `platform` is built from (tests build adapters with options of their own). */
+  adapterDeps(platform: Platform): AdapterDeps;
+  /** Start every adapter, then the service (resumed tasks need their adapters). Resolves once all are up. */
+  start(): Promise<void>;
+  /** Stop the service (letting results in flight reach their chats), then the adapters and the runtime. */
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   /** Options for the embedded simulator (demo timing by default). */
   simStepMs?: number;
+  /** Build the adapters the config asks for (default true); tests build their own. */
+  adapters?: boolean;
+  /** The terminal of a console session (no chat token set). */
+  console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
 
 /** The bot secret signs button payloads; generated once and kept in the store if not configured. */
@@ -87,44 +103,43 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
 
   const hookSecret = secretFor('notify-hook');
   const notifyHook = config.PUBLIC_URL ? `${config.PUBLIC_URL.replace(/\/$/, '')}/mj/notify/${hookSecret}` : undefined;
-  const codec = createButtonCodec({ secret, store });
-  const fleetMode = store.kind === 'redis';
-  const gate = createAccessGate({ config, store, logger });
+  const access = createAccessGate({ config, store, logger });
+  // Several processes on one Redis share the tracking work (one poll per tick for the fleet).
+  const fleet =
+    store.kind === 'redis'
+      ? createFleet({
+          redisUrl: config.STORE_URL,
+          listTasks: (ids) => clientFor().listByCondition(ids),
+          intervalMs: config.MJ_POLL_INTERVAL_MS,
+          lockMs: config.FLEET_LOCK_MS,
+          logger,
+          prefix: config.FLEET_PREFIX,
+        })
+      : undefined;
   const service = new MjService({
-    gate,
     config,
     store,
     logger,
     clientFor,
-    codec,
-    notifyHook,
+    codec: createButtonCodec({ secret, store }),
+    fetchImage: downloadImage,
     imageAllowHosts: [new URL(mjBaseUrl).host],
-    fleetMode,
+    notifyHook,
+    access,
+    fleet,
+    internalButtons: internalButtonsOf(allCommands),
+    observer: metricsObserver(metrics),
+    secrets: secretValues(config),
   });
-  // Several processes on one Redis share the tracking work (one poll per tick for the fleet).
-  const fleet = fleetMode
-    ? await startFleet({
-        redisUrl: config.STORE_URL,
-        tracker: service.tracker,
-        records: service.records,
-        listTasks: (ids) => clientFor().listByCondition(ids),
-        intervalMs: config.MJ_POLL_INTERVAL_MS,
-        lockMs: config.FLEET_LOCK_MS,
-        logger,
-        prefix: config.FLEET_PREFIX,
-      })
-    : undefined;
-  if (fleet) service.useFleet(fleet);
-  countFinishedTasks(service.tracker, metrics);
-  metrics.setGauges({ tracked: () => service.tracker.size, queueDepth: async () => (await gate.stats()).waiting });
+  metrics.setGauges({ tracked: () => service.diagnostics().tracked, queueDepth: async () => (await access.stats()).waiting });
 
-  let http: NotifyServer | undefined;
+  let http: HttpServer | undefined;
   if (config.HTTP_PORT !== undefined || config.PUBLIC_URL) {
-    http = await startNotifyServer({
+    http = await startHttpServer({
       port: config.HTTP_PORT ?? 8787,
       secret: hookSecret,
       logger,
-      knows: async (id) => (await service.records.get(id)) !== undefined,
+      knows: (id) => service.knowsTask(id),
       ingest: (task) => service.ingest(task),
       health: () => health.run(),
     });
@@ -132,27 +147,67 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     logger.info({ url: http.url, notify: Boolean(notifyHook) }, 'HTTP server listening');
   }
 
+  const adapterDeps = (platform: Platform): AdapterDeps => ({
+    service,
+    logger,
+    locale: config.DEFAULT_LOCALE,
+    metrics,
+    health,
+    routes: http ? { add: (route) => http.addRoute(route) } : undefined,
+    state: adapterState(store, platform),
+    secretFor,
+    fetchImage: downloadImage,
+    maxImageBytes: config.MAX_IMAGE_BYTES,
+  });
+  const adapters = opts.adapters === false ? [] : createAdapters(config, adapterDeps, opts.console);
+
   return {
     config,
     logger,
-    store,
     service,
+    store,
     sim,
     mjBaseUrl,
     http,
-    secretFor,
     fleet,
     metrics,
     health,
+    adapters,
+    adapterDeps,
+    async start() {
+      for (const adapter of adapters) await adapter.start();
+      await service.start();
+    },
     async close() {
       // Stop taking updates from the fleet first, then let in-flight deliveries finish.
       await fleet?.close();
-      gate.close();
+      access.close();
       await service.stop();
+      for (const adapter of [...adapters].reverse()) await adapter.close();
       await http?.close();
       await Promise.all([...clients.values()].map((c) => c.close()));
       await sim?.close();
       await store.close();
     },
   };
+}
+
+/** Telegram and/or Discord when their tokens are set; otherwise a console session on the terminal. */
+function createAdapters(config: Config, deps: (platform: Platform) => AdapterDeps, terminal: AppOptions['console']): Adapter[] {
+  const adapters: Adapter[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    adapters.push(
+      createTelegramAdapter(deps('telegram'), {
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+      }),
+    );
+  }
+  if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(deps('discord'), { token: config.DISCORD_TOKEN, apiBase: config.DISCORD_API_BASE }));
+  if (adapters.length === 0 && terminal) {
+    adapters.push(createConsoleAdapter(deps('console'), { input: terminal.input, output: terminal.output, outputDir: config.OUTPUT_DIR, prompt: true }));
+  }
+  return adapters;
 }

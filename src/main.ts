@@ -1,12 +1,11 @@
 /**
- * Process entry (`npm start`): parse the config once, build the app, start the front ends the
- * config asks for — Telegram and/or Discord, or a console session when no chat token is set.
+ * Process entry (`npm start`): parse the config once, build the app with the adapters the config
+ * asks for — Telegram and/or Discord, or a console session when no chat token is set — and run.
  */
 import { loadConfig } from './config.js';
 import { isBotError } from './errors.js';
 import { createLogger } from './log.js';
 import { createApp } from './app.js';
-import { startFrontends } from './frontends.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,26 +19,25 @@ async function main(): Promise<void> {
   const consoleMode = !config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN;
   // In a console session the terminal is the UI: logs go to stderr, quietly.
   const logger = createLogger(consoleMode && config.LOG_LEVEL === 'info' ? { ...config, LOG_LEVEL: 'warn' } : config, consoleMode ? process.stderr : undefined);
-  const app = await createApp(config, logger);
-  const frontends = await startFrontends(app, { input: process.stdin, output: process.stdout });
-  await app.service.start();
+  const app = await createApp(config, logger, { console: { input: process.stdin, output: process.stdout } });
+  await app.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    // Let results in flight reach the chats while the platforms are still connected.
-    await app.service.stop();
-    await frontends.close();
     await app.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  await frontends.done;
-  await stop('input closed');
+  const ends = app.adapters.flatMap((adapter) => (adapter.done ? [adapter.done] : []));
+  if (ends.length) {
+    await Promise.race(ends);
+    await stop('input closed');
+  }
 }
 
 void main();

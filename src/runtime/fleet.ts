@@ -10,15 +10,12 @@
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { FleetHost, TaskFleet } from '../core/domain/ports.js';
 import type { Logger } from '../log.js';
 import { TaskSchema, type Task } from '../mj/schemas.js';
-import type { RecordStore } from '../core/domain/records.js';
-import type { Tracker } from '../core/service/tracker.js';
 
 export interface FleetOptions {
   redisUrl: string;
-  tracker: Tracker;
-  records: RecordStore;
   /** One batch of tasks from the proxy (list-by-condition, chunked by the client). */
   listTasks: (ids: string[]) => Promise<Task[]>;
   intervalMs: number;
@@ -29,17 +26,13 @@ export interface FleetOptions {
   prefix?: string;
 }
 
-export interface Fleet {
-  /** Hand a newly submitted task to the fleet (some process will track it). */
-  track(taskId: string): Promise<void>;
-  /** Route a task snapshot (notify) to whichever process owns it. */
-  route(task: Task): Promise<'applied' | 'ignored' | 'unknown' | 'published'>;
+export interface Fleet extends TaskFleet {
   /** Poll ticks this process ran (tests, metrics). */
   readonly ticks: number;
-  close(): Promise<void>;
 }
 
-export async function startFleet(opts: FleetOptions): Promise<Fleet> {
+/** The fleet's queues and channels; its workers start with `start(host)` (the service calls it). */
+export function createFleet(opts: FleetOptions): Fleet {
   const prefix = opts.prefix ?? 'mjbot';
   const channel = `${prefix}:task-updates`;
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
@@ -50,65 +43,69 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
   const pollQueue = new Queue('poll', queueOpts);
   let ticks = 0;
 
-  const trackWorker = new Worker(
-    'track',
-    async (job) => {
-      const taskId = String(job.data.taskId);
-      const record = await opts.records.get(taskId);
-      if (!record || (record.finished && record.delivered)) return;
-      opts.tracker.add(record);
-      opts.logger.debug({ taskId }, 'tracking task');
-      // The job stays active (its lock renewed by BullMQ) for as long as this process follows the task.
-      await opts.tracker.whenDone(taskId);
-    },
-    { ...queueOpts, concurrency: 100_000, lockDuration: opts.lockMs, stalledInterval: Math.max(500, Math.floor(opts.lockMs / 2)), maxStalledCount: 1000 },
-  );
+  let host: FleetHost | undefined;
+  let workers: Worker[] = [];
 
-  const pollWorker = new Worker(
-    'poll',
-    async () => {
-      ticks++;
-      const ids = await opts.records.openIds();
-      if (ids.length === 0) return;
-      const tasks = await opts.listTasks(ids);
-      if (tasks.length) await publisher.publish(channel, JSON.stringify(tasks));
-    },
-    { ...queueOpts, concurrency: 1 },
-  );
-  for (const worker of [trackWorker, pollWorker]) worker.on('error', (err) => opts.logger.warn({ err }, 'fleet worker error'));
-  await pollQueue.upsertJobScheduler('tick', { every: opts.intervalMs }, { name: 'tick', opts: { removeOnComplete: true, removeOnFail: true } });
+  const start = async (h: FleetHost): Promise<void> => {
+    host = h;
+    const trackWorker = new Worker(
+      'track',
+      async (job) => {
+        const taskId = String(job.data.taskId);
+        opts.logger.debug({ taskId }, 'tracking task');
+        // The job stays active (its lock renewed by BullMQ) for as long as this process follows the task.
+        await h.follow(taskId);
+      },
+      { ...queueOpts, concurrency: 100_000, lockDuration: opts.lockMs, stalledInterval: Math.max(500, Math.floor(opts.lockMs / 2)), maxStalledCount: 1000 },
+    );
+    const pollWorker = new Worker(
+      'poll',
+      async () => {
+        ticks++;
+        const ids = await h.openIds();
+        if (ids.length === 0) return;
+        const tasks = await opts.listTasks(ids);
+        if (tasks.length) await publisher.publish(channel, JSON.stringify(tasks));
+      },
+      { ...queueOpts, concurrency: 1 },
+    );
+    workers = [trackWorker, pollWorker];
+    for (const worker of workers) worker.on('error', (err) => opts.logger.warn({ err }, 'fleet worker error'));
+    await pollQueue.upsertJobScheduler('tick', { every: opts.intervalMs }, { name: 'tick', opts: { removeOnComplete: true, removeOnFail: true } });
 
-  await subscriber.subscribe(channel);
-  subscriber.on('message', (_channel: string, message: string) => {
-    let list: unknown;
-    try {
-      list = JSON.parse(message);
-    } catch {
-      return;
-    }
-    for (const raw of Array.isArray(list) ? list : []) {
-      const parsed = TaskSchema.safeParse(raw);
-      // Only the owner applies; others see 'unknown'/'ignored' from their tracker and do nothing.
-      if (parsed.success && opts.tracker.get(parsed.data.id)) void opts.tracker.ingest(parsed.data).catch((err: unknown) => opts.logger.warn({ err }, 'fleet ingest failed'));
-    }
-  });
+    await subscriber.subscribe(channel);
+    subscriber.on('message', (_channel: string, message: string) => {
+      let list: unknown;
+      try {
+        list = JSON.parse(message);
+      } catch {
+        return;
+      }
+      for (const raw of Array.isArray(list) ? list : []) {
+        const parsed = TaskSchema.safeParse(raw);
+        // Only the owner applies; the others do nothing.
+        if (parsed.success && h.owns(parsed.data.id)) void h.apply(parsed.data).catch((err: unknown) => opts.logger.warn({ err }, 'fleet ingest failed'));
+      }
+    });
+  };
 
   return {
     get ticks() {
       return ticks;
     },
+    start,
     async track(taskId) {
       // BullMQ refuses integer-looking job ids; the prefix keeps one job per task.
       await trackQueue.add('track', { taskId }, { jobId: `task-${taskId}`, removeOnComplete: true, removeOnFail: true });
     },
     async route(task) {
-      if (opts.tracker.get(task.id)) return opts.tracker.ingest(task);
+      if (host?.owns(task.id)) return host.apply(task);
       await publisher.publish(channel, JSON.stringify([task]));
       return 'published';
     },
     async close() {
       // force: leave active jobs to expire, so another process takes the tasks over.
-      await Promise.all([trackWorker.close(true), pollWorker.close(true)]);
+      await Promise.all(workers.map((w) => w.close(true)));
       await Promise.all([trackQueue.close(), pollQueue.close()]);
       for (const redis of [subscriber, publisher, connection]) redis.disconnect();
     },

@@ -4,9 +4,9 @@
  * stuck backend turns /healthz 503 instead of hanging the load balancer's probe.
  */
 import { randomUUID } from 'node:crypto';
-import type { Store } from './store.js';
+import type { HealthCheck, Store } from '../core/domain/ports.js';
 
-export type HealthCheck = () => Promise<boolean> | boolean;
+export type { HealthCheck };
 
 /** Body of /healthz: `failing` lists the names of the checks that did not pass. */
 export interface HealthReport {
@@ -20,7 +20,7 @@ export interface Health {
   /** Add (or replace) a named check. */
   register(name: string, check: HealthCheck): void;
   unregister(name: string): void;
-  /** Run every check at once; never throws. Pass it as NotifyServer's `health` option. */
+  /** Run every check at once; never throws. Pass it as HttpServer's `health` option. */
   run(): Promise<HealthReport>;
 }
 

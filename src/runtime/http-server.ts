@@ -6,12 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import type { RouteHandler } from '../core/domain/ports.js';
 import type { Logger } from '../log.js';
 import { TaskSchema, type Task } from '../mj/schemas.js';
 
 export const NOTIFY_MAX_BYTES = 1024 * 1024;
 
-export interface NotifyServerOptions {
+export interface HttpServerOptions {
   port: number;
   host?: string;
   /** Secret path segment: POST /mj/notify/<secret>. */
@@ -23,10 +24,9 @@ export interface NotifyServerOptions {
   health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
 }
 
-/** An extra route (Telegram webhook, /metrics): return true when it handled the request. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+export type { RouteHandler };
 
-export interface NotifyServer {
+export interface HttpServer {
   readonly url: string;
   readonly server: Server;
   addRoute(handler: RouteHandler): void;
@@ -58,7 +58,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'to
   return Buffer.concat(chunks);
 }
 
-export async function startNotifyServer(opts: NotifyServerOptions): Promise<NotifyServer> {
+export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const routes: RouteHandler[] = [];
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

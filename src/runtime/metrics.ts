@@ -3,10 +3,9 @@
  * or tests — in one process do not collide). Gauges read live state through callbacks at scrape
  * time; nothing here holds references to the service.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TaskRecord } from '../core/domain/records.js';
-import type { Tracker } from '../core/service/tracker.js';
+import type { RouteHandler, ServiceObserver } from '../core/domain/ports.js';
 
 /** What a gauge callback may return (async callbacks are awaited at scrape time). */
 export type GaugeSource = () => number | Promise<number>;
@@ -93,8 +92,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   };
 }
 
-/** `GET /metrics` for NotifyServer.addRoute. */
-export function metricsRoute(metrics: Metrics, path = '/metrics'): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+/** `GET /metrics`, a route of the HTTP server. */
+export function metricsRoute(metrics: Metrics, path = '/metrics'): RouteHandler {
   return async (req, res) => {
     if ((req.url ?? '/').split('?')[0] !== path) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -108,7 +107,7 @@ export function metricsRoute(metrics: Metrics, path = '/metrics'): (req: Incomin
   };
 }
 
-/** Count every task `tracker` sees finish in `mjbot_tasks_total{state}`. */
-export function countFinishedTasks(tracker: Pick<Tracker, 'onFinished'>, metrics: Metrics): void {
-  tracker.onFinished((record) => metrics.taskFinished(finishedState(record)));
+/** Counts every task the service sees finish in `mjbot_tasks_total{state}`. */
+export function metricsObserver(metrics: Metrics): ServiceObserver {
+  return { taskFinished: (record) => metrics.taskFinished(finishedState(record)) };
 }

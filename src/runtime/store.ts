@@ -6,21 +6,10 @@ import Keyv from 'keyv';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BotError } from '../errors.js';
+import type { KeyValue, Namespace, Store } from '../core/domain/ports.js';
 
-/** The namespaces the bot keeps. */
-export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg', 'pending'] as const;
-export type Namespace = (typeof NAMESPACES)[number];
+export type { Namespace, Store };
 
-export interface Store {
-  get<T>(ns: Namespace, key: string): Promise<T | undefined>;
-  set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void>;
-  delete(ns: Namespace, key: string): Promise<boolean>;
-  /** All entries of a namespace (used at start-up for the small `open` namespace). */
-  entries<T>(ns: Namespace): AsyncGenerator<[string, T]>;
-  /** Which backend ("sqlite", "redis", "memory") — for logs and health. */
-  readonly kind: string;
-  close(): Promise<void>;
-}
 
 /** Open the store named by STORE_URL (`sqlite://path`, `redis://…`, `memory://`). */
 export async function openStore(url: string): Promise<Store> {
@@ -88,4 +77,14 @@ async function backendFactory(kind: string, url: string): Promise<Factory> {
 function stripPrefix(key: string, ns: Namespace): string {
   for (const prefix of [`mjbot:${ns}:`, `${ns}:`]) if (key.startsWith(prefix)) return key.slice(prefix.length);
   return key;
+}
+
+/** One adapter's own key-value space (namespace 'adapter', keys prefixed with the adapter's name). */
+export function adapterState(store: Store, name: string): KeyValue {
+  const key = (k: string) => `${name}:${k}`;
+  return {
+    get: (k) => store.get('adapter', key(k)),
+    set: (k, value, ttlMs) => store.set('adapter', key(k), value, ttlMs),
+    delete: (k) => store.delete('adapter', key(k)),
+  };
 }

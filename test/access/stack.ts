@@ -9,6 +9,7 @@ import type { MjService } from '../../src/core/service/service.js';
 import type { Origin, Reply, TaskView } from '../../src/core/domain/types.js';
 import type { SimOptions, Simulator } from '../../src/sim/index.js';
 import { createCoreStack, type RecordingPresenter } from '../core/harness.js';
+import { allCommands } from '../../commands/index.js';
 import type { Command, CommandInput } from '../../commands/types.js';
 
 export interface AccessStack {
@@ -40,8 +41,8 @@ export async function createAccessStack(opts: { env?: Record<string, string>; si
   return {
     sim: stack.sim, store: stack.store, gate: gate!, service, presenter, origin,
     finalOf: (taskId) => stack.finalOf(taskId),
-    imagine: (o, prompt) => service.startJob(o, { kind: 'imagine', prompt }, prompt),
-    run: async (command, o, input = {}) => command.execute(input, { service, origin: o, locale: await service.localeOf(o) }),
+    imagine: (o, prompt) => service.submit(o, { kind: 'imagine', prompt }, prompt),
+    run: async (command, o, input = {}) => command.execute(input, { service, origin: o, locale: await service.localeOf(o), commands: allCommands }),
     async close() {
       gate?.close();
       await stack.close();

@@ -34,7 +34,7 @@ async function proxySeed(url: string, taskId: string): Promise<string> {
 describe('imagine', () => {
   it('adds the user’s default aspect ratio and version unless the prompt has its own', async () => {
     const me = user('defaults');
-    await stack.service.settings.update('console', 'defaults', { aspect: '16:9', version: '6.1' });
+    await stack.service.updateSettings(user('defaults'), { aspect: '16:9', version: '6.1' });
     taskIdOf(await stack.run(imagine, { prompt: '  a red fox  ' }, me));
     expect(lastBody('/submit/imagine')).toMatchObject({ prompt: 'a red fox --ar 16:9 --v 6.1', botType: 'MID_JOURNEY' });
     // A phone turned "--ar" into "—ar": it is restored, and the default ratio is not added on top.
@@ -43,7 +43,7 @@ describe('imagine', () => {
   });
 
   it('sends Niji users’ prompts to the Niji bot without a Midjourney version', async () => {
-    await stack.service.settings.update('console', 'niji-fan', { bot: 'niji', version: '7', aspect: '9:16' });
+    await stack.service.updateSettings(user('niji-fan'), { bot: 'niji', version: '7', aspect: '9:16' });
     taskIdOf(await stack.run(imagine, { prompt: 'a red fox' }, user('niji-fan')));
     expect(lastBody('/submit/imagine')).toMatchObject({ prompt: 'a red fox --ar 9:16', botType: 'NIJI_JOURNEY' });
   });
@@ -142,7 +142,7 @@ describe('task', () => {
     if (reply.type !== 'message') throw new Error(JSON.stringify(reply));
     expect(reply.text).toContain('✅ Done');
     expect(reply.text).toContain('a shared fox');
-    expect(reply.image).toEqual({ url: (await stack.service.records.get(id))?.task?.imageUrl, taskId: id });
+    expect(reply.image).toEqual({ url: (await stack.records.get(id))?.task?.imageUrl, taskId: id });
     expect(reply.rows?.flat().map((b) => b.label)).toEqual(expect.arrayContaining(['U1', 'U2', 'V4']));
   });
 

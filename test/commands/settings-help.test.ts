@@ -43,16 +43,16 @@ describe('settings menu', () => {
     expect(after).toMatchObject({ type: 'message', replace: true });
     expect(buttonNamed(after, 'Relax')).toMatchObject({ label: '✓ Relax', style: 'primary' });
     expect(textOf(after)).toContain('Speed: Relax');
-    expect((await stack.service.settings.get('console', 'presser')).mode).toBe('relax');
+    expect((await stack.service.settingsOf(user('presser'))).mode).toBe('relax');
   });
 
   it('sets and clears the default aspect ratio with buttons', async () => {
     const me = user('ratio');
     const menu = await stack.run(settings, {}, me);
     await stack.service.press(buttonNamed(menu, '16:9').payload, me);
-    expect((await stack.service.settings.get('console', 'ratio')).aspect).toBe('16:9');
+    expect((await stack.service.settingsOf(user('ratio'))).aspect).toBe('16:9');
     const cleared = await stack.service.press(buttonNamed(menu, 'Any ratio').payload, me);
-    expect((await stack.service.settings.get('console', 'ratio')).aspect).toBeUndefined();
+    expect((await stack.service.settingsOf(user('ratio'))).aspect).toBeUndefined();
     expect(buttonNamed(cleared, 'Any ratio').label).toBe('✓ Any ratio');
   });
 
@@ -68,8 +68,8 @@ describe('settings menu', () => {
   it('changes only the settings of whoever presses the button', async () => {
     const menu = await stack.run(settings, {}, user('menu-owner', 'en', true));
     await stack.service.press(buttonNamed(menu, 'Niji').payload, user('other', 'en', true));
-    expect((await stack.service.settings.get('console', 'other')).bot).toBe('niji');
-    expect((await stack.service.settings.get('console', 'menu-owner')).bot).toBe('mj');
+    expect((await stack.service.settingsOf(user('other'))).bot).toBe('niji');
+    expect((await stack.service.settingsOf(user('menu-owner'))).bot).toBe('mj');
   });
 
   it('refuses a tampered settings button', async () => {
@@ -78,12 +78,12 @@ describe('settings menu', () => {
     const forged = payload.replace(/turbo$/, 'fast');
     expect(forged).not.toBe(payload);
     expect(await stack.service.press(forged, me)).toMatchObject({ type: 'error', code: 'BUTTON_INVALID' });
-    expect((await stack.service.settings.get('console', 'forger')).mode).toBeUndefined();
+    expect((await stack.service.settingsOf(user('forger'))).mode).toBeUndefined();
   });
 
   it('accepts typed settings like "mode turbo ar 9:16 v 7 lang zh"', async () => {
     const reply = await stack.run(settings, { args: 'mode turbo ar 9:16 v 7 lang zh' }, user('typist'));
-    expect(await stack.service.settings.get('console', 'typist')).toMatchObject({ mode: 'turbo', aspect: '9:16', version: '7', locale: 'zh' });
+    expect(await stack.service.settingsOf(user('typist'))).toMatchObject({ mode: 'turbo', aspect: '9:16', version: '7', locale: 'zh' });
     expect(textOf(reply)).toContain('✅ 已保存。');
     expect(buttonNamed(reply, '9:16').label).toBe('✓ 9:16');
   });

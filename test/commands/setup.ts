@@ -1,5 +1,6 @@
 /** Command-test helpers: run a command as a user, and wait for a task's final view. */
 import { PNG } from 'pngjs';
+import { allCommands } from '../../commands/index.js';
 import type { Command, CommandInput, ImageInput } from '../../commands/types.js';
 import type { Locale, Origin, Reply, TaskView } from '../../src/core/domain/types.js';
 import { RecordingPresenter } from '../core/harness.js';
@@ -19,7 +20,7 @@ export async function createCommandStack(opts: StackOptions = {}): Promise<Comma
     ...stack,
     presenter,
     run: async (command, input = {}, origin = testOrigin(), replyToTaskId) =>
-      command.execute(input, { service: stack.service, origin, locale: await stack.service.localeOf(origin), replyToTaskId }),
+      command.execute(input, { service: stack.service, origin, locale: await stack.service.localeOf(origin), replyToTaskId, commands: allCommands }),
     async finalOf(taskId) {
       const until = Date.now() + 10_000;
       while (Date.now() < until) {

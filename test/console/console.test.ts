@@ -25,7 +25,7 @@ afterEach(async () => {
 /** A stack plus a console session on it; `stepMs` sets how fast simulated tasks move. */
 async function openConsole(stepMs = 30): Promise<{ sim: Stack['sim']; ui: ConsoleDriver }> {
   stack = await createStack({ simOptions: { stepMs } });
-  consoleUi = driveConsole(stack.service, join(dir, 'out'));
+  consoleUi = driveConsole(stack, join(dir, 'out'));
   return { sim: stack.sim, ui: consoleUi };
 }
 

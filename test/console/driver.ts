@@ -1,10 +1,10 @@
 /** Drives a console session through in-memory streams, the way a person at a terminal would. */
 import { PassThrough } from 'node:stream';
-import { startConsole, type ConsoleOptions, type ConsoleSession } from '../../src/adapters/console/index.js';
-import type { MjService } from '../../src/core/service/service.js';
+import { createConsoleAdapter, type ConsoleAdapter, type ConsoleConfig } from '../../src/adapters/console/index.js';
+import { adapterDepsOf, type Stack } from '../helpers/stack.js';
 
 export interface ConsoleDriver {
-  session: ConsoleSession;
+  session: ConsoleAdapter;
   /** Everything printed so far. */
   output(): string;
   type(line: string): void;
@@ -13,13 +13,14 @@ export interface ConsoleDriver {
   end(): Promise<void>;
 }
 
-export function driveConsole(service: MjService, outputDir: string, opts: Partial<ConsoleOptions> = {}): ConsoleDriver {
+export function driveConsole(stack: Pick<Stack, 'service' | 'store'>, outputDir: string, opts: Partial<ConsoleConfig> = {}): ConsoleDriver {
   const input = new PassThrough();
   const output = new PassThrough();
   let text = '';
   let cursor = 0;
   output.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  const session = startConsole({ service, input, output, outputDir, userName: 'tester', minUpdateIntervalMs: 0, ...opts });
+  const session = createConsoleAdapter(adapterDepsOf(stack, 'console'), { input, output, outputDir, userName: 'tester', minUpdateIntervalMs: 0, ...opts });
+  void session.start();
   return {
     session,
     output: () => text,

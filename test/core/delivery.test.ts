@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { Delivery } from '../../src/core/service/delivery.js';
-import type { MessageRef, Presenter, TaskView } from '../../src/core/domain/types.js';
+import type { MessageRef, TaskView } from '../../src/core/domain/types.js';
+import type { Presenter } from '../../src/core/domain/ports.js';
 
 function view(percent: number, final = false): TaskView {
   return { phase: final ? 'result' : 'progress', locale: 'en', headline: `${percent}%`, prompt: 'p', requester: 'r', percent, rows: [], final };

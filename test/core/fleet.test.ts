@@ -48,7 +48,7 @@ describe('fleet on Redis', () => {
     sim = await startSimulator({ stepMs: 120, concurrency: 20, queueLimit: 50 });
     const a = await startInstance(sim.url);
     const b = await startInstance(sim.url);
-    const ids = (await Promise.all(Array.from({ length: 10 }, (_, i) => a.app.service.startJob(origin(i), { kind: 'imagine', prompt: `fleet ${i}` }, `fleet ${i}`)))).map(idOf);
+    const ids = (await Promise.all(Array.from({ length: 10 }, (_, i) => a.app.service.submit(origin(i), { kind: 'imagine', prompt: `fleet ${i}` }, `fleet ${i}`)))).map(idOf);
     expect(ids.every(Boolean)).toBe(true);
     // Let tracking start, then stop instance A without letting it finish (like a crash: its jobs stay locked).
     await new Promise((r) => setTimeout(r, 150));

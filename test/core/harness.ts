@@ -10,7 +10,8 @@ import type { MjService } from '../../src/core/service/service.js';
 import type { Store } from '../../src/runtime/store.js';
 import { createStack, testOrigin, type Stack, type StackOptions } from '../helpers/stack.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
-import type { FormView, MessageRef, Origin, Presenter, TaskView } from '../../src/core/domain/types.js';
+import type { FormView, MessageRef, Origin, TaskView } from '../../src/core/domain/types.js';
+import type { Presenter } from '../../src/core/domain/ports.js';
 import type { SimOptions, Simulator } from '../../src/sim/index.js';
 
 export interface Shown {
@@ -69,7 +70,7 @@ export interface CoreStack extends Stack {
   close: () => Promise<void>;
 }
 
-export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOptions; env?: Record<string, string>; storeUrl?: string; simInstance?: Simulator; gate?: StackOptions['gate'] } = {}): Promise<CoreStack> {
+export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOptions; env?: Record<string, string>; storeUrl?: string; simInstance?: Simulator; gate?: StackOptions['gate']; observer?: StackOptions['observer'] } = {}): Promise<CoreStack> {
   const stack = await createStack({
     flavour: opts.flavour,
     simOptions: { stepMs: 15, ...opts.sim },
@@ -77,6 +78,7 @@ export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOption
     storeUrl: opts.storeUrl,
     sim: opts.simInstance,
     gate: opts.gate,
+    observer: opts.observer,
     deferStart: true,
   });
   const presenter = new RecordingPresenter();

@@ -1,7 +1,7 @@
 import { thrownBotError } from '../helpers/errors.js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { imageToDataUrl } from '../../src/runtime/images/download.js';
+import { imageToDataUrl } from '../../src/core/domain/images/data-url.js';
 import { parseDataUrl, sniffImage, toDataUrl } from '../../src/core/domain/images/sniff.js';
 import { isAllowedHost, isPrivateAddress } from '../../src/runtime/images/ssrf.js';
 

@@ -23,7 +23,7 @@ describe.each(['plus', 'trueai', 'newapi'] as const)('service flows on the %s fl
     stack = await createCoreStack({ flavour });
     const s = stack;
     const origin = s.origin();
-    const grid = await s.finalOf(taskIdOf(await s.service.startJob(origin, { kind: 'imagine', prompt: 'a red fox' }, 'a red fox')));
+    const grid = await s.finalOf(taskIdOf(await s.service.submit(origin, { kind: 'imagine', prompt: 'a red fox' }, 'a red fox')));
     expect(grid.phase).toBe('result');
     expect(grid.rows.map((r) => r.map((b) => b.label || b.emoji))).toEqual([
       ['U1', 'U2', 'U3', 'U4', '🔄'],
@@ -63,8 +63,7 @@ describe('describe → imagine', () => {
     const origin = s.origin();
     const png = new PNG({ width: 64, height: 64 });
     png.data.fill(200);
-    const dataUrl = `data:image/png;base64,${PNG.sync.write(png).toString('base64')}`;
-    const described = await s.finalOf(taskIdOf(await s.service.startJob(origin, { kind: 'describe', base64: dataUrl }, 'describe')));
+    const described = await s.finalOf(taskIdOf(await s.service.submit(origin, { kind: 'describe', image: PNG.sync.write(png) }, 'describe')));
     expect(described.detail).toMatch(/1️⃣[\s\S]*4️⃣/);
     const plan = await s.service.planPress(button(described, '1️⃣'), origin);
     if (plan.type !== 'form') throw new Error('expected a form');
@@ -84,7 +83,7 @@ describe('remix behind a new-api relay', () => {
     stack = await createCoreStack({ flavour: 'newapi', sim: { remix: true } });
     const s = stack;
     const origin = s.origin();
-    const grid = await s.finalOf(taskIdOf(await s.service.startJob(origin, { kind: 'imagine', prompt: 'a castle' }, 'a castle')));
+    const grid = await s.finalOf(taskIdOf(await s.service.submit(origin, { kind: 'imagine', prompt: 'a castle' }, 'a castle')));
     const pressed = await s.service.press(button(grid, 'V1'), origin);
     const variationId = taskIdOf(pressed);
     // The relay answered code 1: the MODAL state is only visible on fetch.
@@ -109,7 +108,7 @@ describe('open-source proxy', () => {
     stack = await createCoreStack({ flavour: 'oss' });
     const s = stack;
     const origin = s.origin();
-    const grid = await s.finalOf(taskIdOf(await s.service.startJob(origin, { kind: 'imagine', prompt: 'a boat' }, 'a boat')));
+    const grid = await s.finalOf(taskIdOf(await s.service.submit(origin, { kind: 'imagine', prompt: 'a boat' }, 'a boat')));
     expect(grid.rows.flat().map((b) => b.label || b.emoji)).toEqual(['U1', 'U2', 'U3', 'U4', '🔄', 'V1', 'V2', 'V3', 'V4']);
     const up = await s.finalOf(taskIdOf(await s.service.press(button(grid, 'U2'), origin)));
     expect(up.phase).toBe('result');

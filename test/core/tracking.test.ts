@@ -34,19 +34,19 @@ describe('polling', () => {
     const s = stack;
     // Hold every task open while submitting, so all 50 are in flight together.
     s.sim.pause();
-    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => s.service.startJob(s.origin(`u${i}`), { kind: 'imagine', prompt: `fox ${i}` }, `fox ${i}`)));
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => s.service.submit(s.origin(`u${i}`), { kind: 'imagine', prompt: `fox ${i}` }, `fox ${i}`)));
     const ids = replies.map(idOf);
     const listed = () => s.sim.requests.filter((r) => r.path.endsWith('/task/list-by-condition'));
     while (!listed().some((r) => (r.body as { ids: string[] }).ids.length === 50)) await new Promise((r) => setTimeout(r, 10));
-    const ticksBefore = s.service.tracker.pollRequests;
+    const ticksBefore = s.service.diagnostics().pollRequests;
     s.sim.resume();
     await Promise.all(ids.map((id) => s.finalOf(id, 20_000)));
     const lists = listed();
     const fetches = s.sim.requests.filter((r) => r.path.endsWith('/fetch'));
     expect(fetches).toHaveLength(0);
     // Every poll request the tracker made was one list-by-condition call covering all open tasks.
-    expect(lists).toHaveLength(s.service.tracker.pollRequests);
-    expect(s.service.tracker.pollRequests - ticksBefore).toBeLessThan(50);
+    expect(lists).toHaveLength(s.service.diagnostics().pollRequests);
+    expect(s.service.diagnostics().pollRequests - ticksBefore).toBeLessThan(50);
     expect(new Set(lists.flatMap((r) => (r.body as { ids: string[] }).ids))).toEqual(new Set(ids));
     expect(s.presenter.finals()).toHaveLength(50);
   });
@@ -55,7 +55,7 @@ describe('polling', () => {
     stack = await createCoreStack({ env: { MJ_TASK_TIMEOUT_MS: '1000' } });
     const s = stack;
     s.sim.stickTask('next');
-    const final = await s.finalOf(idOf(await s.service.startJob(s.origin(), { kind: 'imagine', prompt: 'stuck' }, 'stuck')), 5000);
+    const final = await s.finalOf(idOf(await s.service.submit(s.origin(), { kind: 'imagine', prompt: 'stuck' }, 'stuck')), 5000);
     expect(final.phase).toBe('failed');
     expect(final.detail).toMatch(/did not finish within/);
   });
@@ -63,7 +63,7 @@ describe('polling', () => {
   it('a failed task shows the proxy reason, and a banned prompt says so in the user language', async () => {
     stack = await createCoreStack({ flavour: 'trueai' });
     const s = stack;
-    const final = await s.finalOf(idOf(await s.service.startJob(s.origin('u1', { locale: 'zh' }), { kind: 'imagine', prompt: 'gore scene' }, 'gore scene')));
+    const final = await s.finalOf(idOf(await s.service.submit(s.origin('u1', { locale: 'zh' }), { kind: 'imagine', prompt: 'gore scene' }, 'gore scene')));
     expect(final.phase).toBe('failed');
     expect(final.detail).toMatch(/敏感词/);
   });
@@ -74,7 +74,7 @@ describe('monotonic updates', () => {
     stack = await createCoreStack({ env: { MJ_POLL_INTERVAL_MS: '600000' } });
     const s = stack;
     s.sim.pause();
-    const id = idOf(await s.service.startJob(s.origin(), { kind: 'imagine', prompt: 'order' }, 'order'));
+    const id = idOf(await s.service.submit(s.origin(), { kind: 'imagine', prompt: 'order' }, 'order'));
     const snap = (status: string, progress: string, extra: object = {}) => TaskSchema.parse({ id, status, progress, action: 'IMAGINE', imageUrl: `${s.sim.url}/nope.png`, ...extra });
     expect(await s.service.ingest(snap('IN_PROGRESS', '50%'))).toBe('applied');
     expect(await s.service.ingest(snap('IN_PROGRESS', '30%'))).toBe('ignored');
@@ -82,10 +82,10 @@ describe('monotonic updates', () => {
     expect(await s.service.ingest(snap('IN_PROGRESS', '50%'))).toBe('ignored');
     const success = snap('SUCCESS', '100%', { buttons: [{ customId: 'MJ::JOB::upsample::1::0b1f6e9a-1111-4222-8333-944445555666', label: 'U1' }] });
     expect(await s.service.ingest(success)).toBe('applied');
-    await s.service.delivery.drain();
+    await s.service.flush();
     expect(await s.service.ingest(success)).toBe('ignored');
     expect(await s.service.ingest(snap('IN_PROGRESS', '90%'))).toBe('ignored');
-    await s.service.delivery.drain();
+    await s.service.flush();
     const views = s.presenter.viewsOf(id);
     expect(views.filter((v) => v.final)).toHaveLength(1);
     expect(views.at(-1)?.phase).toBe('result');
@@ -105,7 +105,7 @@ describe('webhook mode', () => {
     app.service.attach(presenter);
     await app.service.start();
     const origin = { chat: { platform: 'console' as const, chatId: 'c', isGroup: false }, actor: { userId: 'u', name: 'U', locale: 'en' as const } };
-    const id = idOf(await app.service.startJob(origin, { kind: 'imagine', prompt: 'hooked' }, 'hooked'));
+    const id = idOf(await app.service.submit(origin, { kind: 'imagine', prompt: 'hooked' }, 'hooked'));
     const until = Date.now() + 5000;
     while (!presenter.viewsOf(id).some((v) => v.final) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     const views = presenter.viewsOf(id);
@@ -132,7 +132,7 @@ describe('images', () => {
   it('an expired signed image link is refreshed by fetching the task again', async () => {
     stack = await createCoreStack({ sim: { imageUrlTtlMs: 150 } });
     const s = stack;
-    const final = await s.finalOf(idOf(await s.service.startJob(s.origin(), { kind: 'imagine', prompt: 'expiring' }, 'expiring')));
+    const final = await s.finalOf(idOf(await s.service.submit(s.origin(), { kind: 'imagine', prompt: 'expiring' }, 'expiring')));
     await new Promise((r) => setTimeout(r, 250));
     expect((await fetch(final.image!.url)).status).toBe(403);
     const image = await s.service.loadImage(final.image!);

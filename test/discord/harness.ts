@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { createApp, type App } from '../../src/app.js';
-import { startDiscord, type DiscordFrontend } from '../../src/adapters/discord/index.js';
+import { createDiscordAdapter, type DiscordAdapter } from '../../src/adapters/discord/index.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
@@ -17,7 +17,7 @@ export interface DiscordStack {
   fake: FakeDiscord;
   sim: Simulator;
   app: App;
-  frontend: DiscordFrontend;
+  frontend: DiscordAdapter;
   /** Stop the front end and the app (not the fake or the simulator) and start both again on the same store. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -48,9 +48,10 @@ export async function startStack(opts: StackOptions = {}): Promise<DiscordStack>
     BOT_SECRET: 'discord-test-secret-0123456789abcdef',
     ...opts.env,
   });
-  const boot = async (): Promise<{ app: App; frontend: DiscordFrontend }> => {
-    const app = await createApp(config, silentLogger(), { simStepMs: 20 });
-    const frontend = await startDiscord(app, { minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 250 });
+  const boot = async (): Promise<{ app: App; frontend: DiscordAdapter }> => {
+    const app = await createApp(config, silentLogger(), { simStepMs: 20, adapters: false });
+    const frontend = createDiscordAdapter(app.adapterDeps('discord'), { token: fake.token, apiBase: fake.apiBase, minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 250 });
+    await frontend.start();
     await app.service.start();
     return { app, frontend };
   };

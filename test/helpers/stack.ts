@@ -3,14 +3,19 @@
  * MjClient, an in-memory store, the signed button codec and the real MjService (started).
  * No presenter is attached: attach the front end under test (or a recording one) yourself.
  */
+import { allCommands, internalButtonsOf } from '../../commands/index.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { MjClient } from '../../src/mj/client.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
 import { createButtonCodec, type ButtonCodec } from '../../src/core/domain/buttons/codec.js';
-import { MjService, type JobGate } from '../../src/core/service/service.js';
-import { openStore, type Store } from '../../src/runtime/store.js';
-import type { Locale, Origin } from '../../src/core/domain/types.js';
+import type { AccessControl, ServiceObserver } from '../../src/core/domain/ports.js';
+import { RecordStore } from '../../src/core/domain/records.js';
+import { MjService } from '../../src/core/service/service.js';
+import { downloadImage } from '../../src/runtime/images/download.js';
+import { adapterState, openStore, type Store } from '../../src/runtime/store.js';
+import type { Locale, Origin, Platform } from '../../src/core/domain/types.js';
+import { noMetrics, type AdapterDeps } from '../../src/core/service/adapter.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 
 export interface StackOptions {
@@ -23,7 +28,9 @@ export interface StackOptions {
   /** Extra config variables (strings, as in the environment). */
   config?: Record<string, string>;
   /** Access control / fair scheduling under test (or a factory given the stack's config and store). */
-  gate?: JobGate | ((deps: { config: Config; store: Store }) => JobGate);
+  gate?: AccessControl | ((deps: { config: Config; store: Store }) => AccessControl);
+  /** Told when a task ends (metrics). */
+  observer?: ServiceObserver;
   /** Store to use (default memory://). */
   storeUrl?: string;
   /** Reuse a running simulator (not closed by `close()`). */
@@ -38,6 +45,8 @@ export interface Stack {
   store: Store;
   codec: ButtonCodec;
   service: MjService;
+  /** The task records in the store (what tests check behind the façade). */
+  records: RecordStore;
   /** Start the service (only needed with `deferStart`). */
   start(): Promise<void>;
   /** Stops the service, then closes the client, the store and the simulator. */
@@ -53,7 +62,7 @@ export async function createStack(opts: StackOptions = {}): Promise<Stack> {
   const codec = createButtonCodec({ secret: 'x'.repeat(32), store });
   const config = parseConfig({ MJ_POLL_INTERVAL_MS: '50', STORE_URL: 'memory://', MJ_BASE_URL: sim.url, ...opts.config });
   const gate = typeof opts.gate === 'function' ? opts.gate({ config, store }) : opts.gate;
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, imageAllowHosts: [new URL(sim.url).host], gate });
+  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowHosts: [new URL(sim.url).host], access: gate, internalButtons: internalButtonsOf(allCommands), observer: opts.observer });
   // Attach presenters before start(): resumed tasks deliver through them.
   const started = { done: false };
   const start = async () => {
@@ -67,6 +76,7 @@ export async function createStack(opts: StackOptions = {}): Promise<Stack> {
     store,
     codec,
     service,
+    records: new RecordStore(store),
     start,
     async close() {
       await service.stop();
@@ -82,5 +92,20 @@ export function testOrigin(userId = 'u1', opts: { group?: boolean; locale?: Loca
   return {
     chat: { platform: 'console', chatId: opts.group ? 'group-1' : `dm-${userId}`, isGroup: Boolean(opts.group) },
     actor: { userId, name: `User ${userId}`, locale: opts.locale ?? 'en' },
+  };
+}
+
+/** What an adapter of `platform` is built from, on a test stack (no metrics, health always up, no HTTP server). */
+export function adapterDepsOf(stack: Pick<Stack, 'service' | 'store'>, platform: Platform, locale: Locale = 'en'): AdapterDeps {
+  return {
+    service: stack.service,
+    logger: silentLogger(),
+    locale,
+    metrics: noMetrics,
+    health: { register: () => undefined },
+    state: adapterState(stack.store, platform),
+    secretFor: (purpose) => `test-secret-${purpose}`,
+    fetchImage: downloadImage,
+    maxImageBytes: 20 * 1024 * 1024,
   };
 }

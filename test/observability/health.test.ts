@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { createHealth, storeCheck, type Health } from '../../src/runtime/health.js';
-import { startNotifyServer, type NotifyServer } from '../../src/runtime/http-server.js';
+import { startHttpServer, type HttpServer } from '../../src/runtime/http-server.js';
 import { openStore, type Store } from '../../src/runtime/store.js';
 import { silentLogger } from '../../src/log.js';
 import { tempDir } from '../core/harness.js';
@@ -17,8 +17,8 @@ afterEach(async () => {
   for (const close of cleanups.splice(0).reverse()) await close();
 });
 
-async function serve(health: Health): Promise<NotifyServer> {
-  const server = await startNotifyServer({
+async function serve(health: Health): Promise<HttpServer> {
+  const server = await startHttpServer({
     port: 0, host: '127.0.0.1', secret: 'h'.repeat(32), logger: silentLogger(),
     knows: async () => false, ingest: async () => undefined, health: () => health.run(),
   });
@@ -26,7 +26,7 @@ async function serve(health: Health): Promise<NotifyServer> {
   return server;
 }
 
-async function healthz(server: NotifyServer): Promise<{ status: number; body: Record<string, unknown> }> {
+async function healthz(server: HttpServer): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await request(`${server.url}/healthz`);
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }

@@ -1,13 +1,13 @@
 /**
  * Prometheus metrics: what an operator scraping /metrics sees after real traffic against the
  * simulator (proxy latency/errors through the client's onResponse hook, finished tasks through
- * the tracker, gauges read at scrape time).
+ * the service's observer, gauges read at scrape time).
  */
 import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { countFinishedTasks, createMetrics, endpointLabel, metricsRoute, type Metrics } from '../../src/runtime/metrics.js';
-import { startNotifyServer, type NotifyServer } from '../../src/runtime/http-server.js';
+import { createMetrics, metricsObserver, endpointLabel, metricsRoute, type Metrics } from '../../src/runtime/metrics.js';
+import { startHttpServer, type HttpServer } from '../../src/runtime/http-server.js';
 import { silentLogger } from '../../src/log.js';
 import { MjClient } from '../../src/mj/client.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
@@ -144,13 +144,12 @@ describe('finished tasks', () => {
   });
 
   it('counts each task once by how it ended: success, failure and timeout', async () => {
-    stack = await createCoreStack({ env: { MJ_TASK_TIMEOUT_MS: '1000' } });
-    const s = stack;
     const metrics = createMetrics({ defaultMetrics: false });
-    countFinishedTasks(s.service.tracker, metrics);
-    metrics.setGauges({ tracked: () => s.service.tracker.size });
+    stack = await createCoreStack({ env: { MJ_TASK_TIMEOUT_MS: '1000' }, observer: metricsObserver(metrics) });
+    const s = stack;
+    metrics.setGauges({ tracked: () => s.service.diagnostics().tracked });
     const run = async (prompt: string) => {
-      const reply = await s.service.startJob(s.origin(), { kind: 'imagine', prompt }, prompt);
+      const reply = await s.service.submit(s.origin(), { kind: 'imagine', prompt }, prompt);
       if (reply.type !== 'task' || !reply.taskId) throw new Error(JSON.stringify(reply));
       return reply.taskId;
     };
@@ -171,7 +170,7 @@ describe('finished tasks', () => {
 });
 
 describe('/metrics route', () => {
-  let server: NotifyServer | undefined;
+  let server: HttpServer | undefined;
   afterEach(async () => {
     await server?.close();
     server = undefined;
@@ -180,7 +179,7 @@ describe('/metrics route', () => {
   it('serves the registry on GET /metrics next to the notify receiver and refuses other methods', async () => {
     const metrics = createMetrics();
     metrics.taskFinished('SUCCESS');
-    server = await startNotifyServer({
+    server = await startHttpServer({
       port: 0, host: '127.0.0.1', secret: 's'.repeat(32), logger: silentLogger(),
       knows: async () => false, ingest: async () => undefined, health: async () => ({ ok: true }),
     });

@@ -15,7 +15,7 @@ let real: string[];
 
 beforeAll(async () => {
   stack = await createCoreStack();
-  const reply = await stack.service.startJob(stack.origin(), { kind: 'imagine', prompt: 'a red fox' }, 'a red fox');
+  const reply = await stack.service.submit(stack.origin(), { kind: 'imagine', prompt: 'a red fox' }, 'a red fox');
   if (reply.type !== 'task' || !reply.taskId) throw new Error(JSON.stringify(reply));
   grid = await stack.finalOf(reply.taskId);
   real = grid.rows.flat().map((b) => b.payload);

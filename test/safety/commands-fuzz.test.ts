@@ -152,7 +152,7 @@ describe('command arguments from hostile input', () => {
           const from = stack.sim.requests.length;
           const origin = stack.origin(ctx.user, { dm: ctx.dm, locale: ctx.locale });
           const replyToTaskId = ctx.replyTo === 'REAL' ? realTaskId : ctx.replyTo;
-          const reply = await command.execute(input as never, { service: stack.service, origin, locale: ctx.locale, replyToTaskId });
+          const reply = await command.execute(input as never, { service: stack.service, origin, locale: ctx.locale, replyToTaskId, commands: allCommands });
           expectReply(reply);
           checkSubmits(from);
         }),

@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { NOTIFY_MAX_BYTES, startNotifyServer, type NotifyServer } from '../../src/runtime/http-server.js';
+import { NOTIFY_MAX_BYTES, startHttpServer, type HttpServer } from '../../src/runtime/http-server.js';
 import type { Task } from '../../src/mj/schemas.js';
 import { silentLogger } from '../../src/log.js';
 import { createCoreStack, type CoreStack } from '../core/harness.js';
 
 const SECRET = 'notify-fuzz-secret-0123456789abcdef';
 let stack: CoreStack;
-let server: NotifyServer;
+let server: HttpServer;
 let knownId: string;
 const ingested: { id: string; result: unknown }[] = [];
 
@@ -23,16 +23,16 @@ beforeAll(async () => {
   // No polling: only the notify receiver can move the task, so what it applies is what we see.
   stack = await createCoreStack({ env: { MJ_POLL_INTERVAL_MS: '600000' } });
   stack.sim.pause();
-  const reply = await stack.service.startJob(stack.origin(), { kind: 'imagine', prompt: 'a red fox' }, 'a red fox');
+  const reply = await stack.service.submit(stack.origin(), { kind: 'imagine', prompt: 'a red fox' }, 'a red fox');
   if (reply.type !== 'task' || !reply.taskId) throw new Error(JSON.stringify(reply));
   knownId = reply.taskId;
-  server = await startNotifyServer({
+  server = await startHttpServer({
     port: 0,
     host: '127.0.0.1',
     secret: SECRET,
     logger: silentLogger(),
     // The same wiring as src/app.ts.
-    knows: async (id) => (await stack.service.records.get(id)) !== undefined,
+    knows: (id) => stack.service.knowsTask(id),
     ingest: async (task: Task) => {
       const result = await stack.service.ingest(task);
       ingested.push({ id: task.id, result });
@@ -142,7 +142,7 @@ describe('notifyHook receiver under hostile input', () => {
       expect(await post(JSON.stringify(bad))).toBe(400);
     }
     expect(ingested).toEqual([]);
-    expect((await stack.service.records.get(knownId))?.finished).toBe(false);
+    expect((await stack.records.get(knownId))?.finished).toBe(false);
   });
 
   it('still applies a well-formed callback for a known task after all that, and the server stays up', async () => {

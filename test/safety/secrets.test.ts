@@ -51,9 +51,9 @@ async function runApp(env: Record<string, string>): Promise<Running> {
 }
 
 async function imagine(run: Running, prompt = 'a red fox'): Promise<void> {
-  const reply = await run.app.service.startJob(run.origin, { kind: 'imagine', prompt }, prompt);
+  const reply = await run.app.service.submit(run.origin, { kind: 'imagine', prompt }, prompt);
   run.replies.push(reply);
-  if (reply.type === 'task' && reply.taskId) await run.app.service.tracker.whenDone(reply.taskId);
+  if (reply.type === 'task' && reply.taskId) await run.app.service.whenSettled(reply.taskId);
 }
 
 /** Everything a user or an operator could read. */

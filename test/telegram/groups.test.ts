@@ -57,7 +57,7 @@ describe('Telegram: groups, limits and restarts', () => {
     h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: '/imagine a blue whale' });
     await waitForResult(h.fake, GROUP, 2);
     // Both tasks fully settled (delivered and recorded in the session) before asking.
-    while (h.app.service.tracker.size > 0) await new Promise((r) => setTimeout(r, 20));
+    while (h.app.service.diagnostics().tracked > 0) await new Promise((r) => setTimeout(r, 20));
     h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: carol, text: '/gallery' });
     await h.fake.waitUntil(() => h!.fake.calls.some((c) => c.method === 'sendMediaGroup' && c.response.ok), 10_000, 'gallery album');
     const album = h.fake.calls.find((c) => c.method === 'sendMediaGroup')!;

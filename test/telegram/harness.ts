@@ -1,7 +1,7 @@
 /**
  * Telegram end-to-end stack, started the way `npm start` starts it: createApp(parseConfig(env))
  * with a fake Bot API on 127.0.0.1, the MJ simulator over real HTTP, a real sqlite store, then
- * startTelegram(app) and service.start(). Tests assert on what users see in the fake.
+ * the Telegram adapter (with test knobs) and the service. Tests assert on what users see in the fake.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
-import { startTelegram, type TelegramFrontend, type TelegramOptions } from '../../src/adapters/telegram/index.js';
+import { createTelegramAdapter, type TelegramAdapter, type TelegramConfig } from '../../src/adapters/telegram/index.js';
 import type { BudgetClock } from '../../src/adapters/telegram/budget.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 import { startFakeTelegram, type BotMessage, type FakeTelegram, type FakeTelegramOptions, type SimulatedUser } from '../fakes/telegram/index.js';
@@ -24,7 +24,7 @@ export interface Harness {
   fake: FakeTelegram;
   sim: Simulator;
   app: App;
-  tg: TelegramFrontend;
+  tg: TelegramAdapter;
   /** Close the front end and the app, then start both again on the same store, simulator and fake. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -33,7 +33,7 @@ export interface Harness {
 export interface HarnessOptions {
   sim?: SimOptions;
   fake?: FakeTelegramOptions;
-  tg?: TelegramOptions;
+  tg?: Partial<TelegramConfig>;
   env?: Record<string, string>;
 }
 
@@ -60,10 +60,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     MJ_POLL_INTERVAL_MS: '50',
     ...opts.env,
   };
-  const tgOpts: TelegramOptions = { albumWindowMs: 150, minUpdateIntervalMs: 100, autoRetry: { maxDelaySeconds: 10 }, ...opts.tg, clock };
-  const boot = async (): Promise<{ app: App; tg: TelegramFrontend }> => {
-    const app = await createApp(parseConfig(env), silentLogger(), { simStepMs: 20 });
-    const tg = await startTelegram(app, tgOpts);
+  const boot = async (): Promise<{ app: App; tg: TelegramAdapter }> => {
+    const config = parseConfig(env);
+    const app = await createApp(config, silentLogger(), { simStepMs: 20, adapters: false });
+    const tg = createTelegramAdapter(app.adapterDeps('telegram'), {
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      webhookUrl: config.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+      albumWindowMs: 150,
+      minUpdateIntervalMs: 100,
+      autoRetry: { maxDelaySeconds: 10 },
+      ...opts.tg,
+      clock,
+    });
+    await tg.start();
     await app.service.start();
     return { app, tg };
   };

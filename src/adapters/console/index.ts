@@ -1,75 +1,57 @@
 /**
- * The console front end (`npm start` without a chat token): one terminal user against the MJ
+ * The console adapter (`npm start` without a chat token): one terminal user against the MJ
  * service. Lines are commands (`/imagine …`, `blend a.png b.png`), button labels (`U2`,
  * `Custom Zoom`, `1`), form answers, or — anything else — a prompt to draw.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { createInterface } from 'node:readline';
-import { findCommand } from '../../../commands/index.js';
-import { t } from '../../core/domain/i18n/index.js';
-import type { MjService } from '../../core/service/service.js';
-import type { FormAnswer, FormView, Locale, Origin, Presenter, Reply } from '../../core/domain/types.js';
-import { buildConsoleInput } from './input.js';
+import { createInterface, type Interface } from 'node:readline';
+import { allCommands, findCommand } from '../../../commands/index.js';
+import type { Command } from '../../../commands/types.js';
+import type { FormView, Locale } from '../../core/domain/types.js';
+import type { Adapter, AdapterDeps } from '../../core/service/adapter.js';
+import { buildConsoleInput, formAnswer } from './input.js';
+import { consoleOrigin, safeUserName } from './origin.js';
 import { ConsolePresenter, ConsoleScreen } from './presenter.js';
+import { showReply } from './replies.js';
+import { t } from './texts.js';
 
-export interface ConsoleOptions {
-  service: MjService;
+export interface ConsoleConfig {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   /** Where finished images are saved. */
   outputDir: string;
-  locale?: Locale;
   userName?: string;
   /** Print a "> " prompt after each line. */
   prompt?: boolean;
   /** Minimum gap between two progress lines of one task (default 300 ms). */
   minUpdateIntervalMs?: number;
+  /** Commands to serve (default: all of commands/). */
+  commands?: readonly Command[];
 }
 
-export interface ConsoleSession {
-  presenter: Presenter;
+export interface ConsoleAdapter extends Adapter {
+  readonly presenter: ConsolePresenter;
   /** Resolves when the input ends or the user types /quit. */
-  done: Promise<void>;
-  close(): void;
+  readonly done: Promise<void>;
 }
 
 const QUIT = new Set(['/quit', '/exit', 'quit', 'exit']);
 const OPEN_WORDS = new Set(['remix', 'open', '打开']);
 const BUTTON_LIKE = /^(?:[uv][1-4]|reroll)(?:\s+\d+)?$/i;
 
-/** Start reading lines from `input`; attaches its presenter to the service. */
-export function startConsole(opts: ConsoleOptions): ConsoleSession {
-  const { service } = opts;
-  const screen = new ConsoleScreen(opts.output, service, opts.outputDir);
-  const presenter = new ConsolePresenter(screen, opts.minUpdateIntervalMs ?? 300);
+export function createConsoleAdapter(deps: AdapterDeps, config: ConsoleConfig): ConsoleAdapter {
+  const { service } = deps;
+  const commands = config.commands ?? allCommands;
+  const screen = new ConsoleScreen(config.output, service, config.outputDir);
+  const presenter = new ConsolePresenter(screen, config.minUpdateIntervalMs ?? 300);
   service.attach(presenter);
-  const origin: Origin = {
-    chat: { platform: 'console', chatId: 'console', isGroup: false },
-    actor: { userId: 'console', name: opts.userName ?? safeUserName(), locale: opts.locale ?? 'en' },
-  };
-  const locale = () => service.localeOf(origin);
+  const origin = consoleOrigin(config.userName ?? safeUserName(), deps.locale);
+  const locale = (): Promise<Locale> => service.localeOf(origin);
   /** A form waiting for the next typed line. */
   let pending: FormView | undefined;
 
-  const show = async (reply: Reply): Promise<void> => {
-    if (reply.type === 'task') return;
-    if (reply.type === 'error') return screen.print(`⚠️ ${reply.text}`);
-    if (reply.type === 'form') return askForm(reply.form);
-    screen.print(reply.text);
-    const images = [...(reply.image ? [reply.image] : []), ...(reply.images ?? [])];
-    for (const image of images) screen.print(`  ${await screen.imageLine(image, await locale())}`);
-    screen.showRows(reply.image?.taskId ?? 'menu', reply.rows ?? []);
-  };
-
-  const askForm = (form: FormView): void => {
-    pending = form;
-    screen.offered = undefined;
-    screen.print(`✏️ ${form.title}`);
-    screen.print(`  ${form.hint}`);
-    if (form.prompt) screen.print(`  ${t(form.locale, 'console.formPrompt', { value: form.prompt.value })}`);
-    for (const [i, region] of (form.regions ?? []).entries()) screen.print(`  ${i + 1}. ${region.label} (${region.id})`);
-    screen.print(t(form.locale, form.regions?.length ? 'console.regionAsk' : 'console.formAsk'));
+  const show = async (reply: Parameters<typeof showReply>[1]): Promise<void> => {
+    const form = await showReply(screen, reply, await locale());
+    if (form) pending = form;
   };
 
   const answer = async (form: FormView, text: string): Promise<void> => {
@@ -77,20 +59,19 @@ export function startConsole(opts: ConsoleOptions): ConsoleSession {
       pending = undefined;
       return show(await service.cancelForm(form.formId, origin));
     }
-    const parsed = await formAnswer(form, text);
-    const reply = await service.answerForm(form.formId, parsed, origin);
+    const reply = await service.answerForm(form.formId, await formAnswer(form, text), origin);
     // A bad answer (e.g. --zoom out of range) can be typed again; anything else ends the form.
     if (!(reply.type === 'error' && (reply.code === 'BAD_INPUT' || reply.code === 'IMAGE_INVALID'))) pending = undefined;
     await show(reply);
   };
 
   const runCommand = async (name: string, rest: string): Promise<void> => {
-    const command = findCommand(name);
+    const command = findCommand(name, commands);
     const lang = await locale();
     if (!command) return screen.print(`⚠️ ${t(lang, 'console.unknownCommand', { name })}`);
     const built = await buildConsoleInput(command, rest);
     if (!built.ok) return screen.print(`⚠️ ${t(lang, 'console.fileNotFound', { path: built.missing })}`);
-    await show(await command.execute(built.input, { service, origin, locale: lang, replyToTaskId: screen.lastTaskId }));
+    await show(await command.execute(built.input, { service, origin, locale: lang, replyToTaskId: screen.lastTaskId, commands }));
   };
 
   const handle = async (line: string): Promise<'quit' | void> => {
@@ -101,7 +82,7 @@ export function startConsole(opts: ConsoleOptions): ConsoleSession {
     const first = text.split(/\s+/)[0] ?? '';
     const rest = text.slice(first.length).trim();
     if (first.startsWith('/')) return runCommand(first.slice(1), rest);
-    const bare = findCommand(first);
+    const bare = findCommand(first, commands);
     if (bare && !bare.hidden) return runCommand(first, rest);
     if (screen.offered && OPEN_WORDS.has(text.toLowerCase())) return show(await service.press(screen.offered.openPayload, origin));
     const button = screen.findButton(text);
@@ -111,54 +92,44 @@ export function startConsole(opts: ConsoleOptions): ConsoleSession {
     return runCommand('imagine', text);
   };
 
-  const rl = createInterface({ input: opts.input, terminal: false });
-  let queue: Promise<void> = Promise.resolve();
+  let rl: Interface | undefined;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const promptMark = () => {
-    if (opts.prompt) opts.output.write('> ');
+    if (config.prompt) config.output.write('> ');
   };
-  void locale().then((lang) => {
-    screen.print(t(lang, 'console.welcome'));
-    promptMark();
-  });
-  const done = new Promise<void>((resolveDone) => {
-    rl.on('line', (line) => {
+
+  return {
+    platform: 'console',
+    presenter,
+    done,
+    async start() {
+      const reader = createInterface({ input: config.input, terminal: false });
+      rl = reader;
       // One line at a time, in order: a form answer must not overtake the press that opened it.
-      queue = queue.then(async () => {
-        try {
-          if ((await handle(line)) === 'quit') {
-            screen.print(t(await locale(), 'console.bye'));
-            rl.close();
-            return;
-          }
-        } catch (err) {
-          const reply = service.errorReply(await locale(), err);
-          if (reply.type === 'error') screen.print(`⚠️ ${reply.text}`);
-        }
+      let queue: Promise<void> = (async () => {
+        screen.print(t(await locale(), 'console.welcome'));
         promptMark();
+      })();
+      reader.on('line', (line) => {
+        queue = queue.then(async () => {
+          try {
+            if ((await handle(line)) === 'quit') {
+              screen.print(t(await locale(), 'console.bye'));
+              reader.close();
+              return;
+            }
+          } catch (err) {
+            screen.print(`⚠️ ${service.errorReply(await locale(), err).text}`);
+          }
+          promptMark();
+        });
       });
-    });
-    rl.on('close', () => void queue.then(() => resolveDone()));
-  });
-  return { presenter, done, close: () => rl.close() };
-}
-
-/** A typed form answer: the prompt, or for Vary (Region) an area (number/id) or mask file plus an optional prompt. */
-async function formAnswer(form: FormView, text: string): Promise<FormAnswer> {
-  const regions = form.regions ?? [];
-  if (!form.acceptsMask && regions.length === 0) return text ? { prompt: text } : {};
-  const [first = '', ...rest] = text.split(/\s+/);
-  const prompt = rest.join(' ').trim() || undefined;
-  const byNumber = /^\d+$/.test(first) ? regions[Number(first) - 1] : undefined;
-  const region = byNumber ?? regions.find((r) => r.id === first.toLowerCase());
-  if (region) return { region: region.id, prompt };
-  if (first && (await stat(first).then((s) => s.isFile(), () => false))) return { mask: new Uint8Array(await readFile(first)), prompt };
-  return text ? { region: first, prompt } : {};
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username || 'console';
-  } catch {
-    return 'console';
-  }
+      reader.on('close', () => void queue.then(() => resolveDone()));
+      await queue;
+    },
+    async close() {
+      rl?.close();
+    },
+  };
 }

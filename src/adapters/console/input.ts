@@ -1,11 +1,11 @@
 /**
- * Typed lines → command input (image files read from disk) and typed labels → buttons.
- * Pure apart from reading files.
+ * Typed lines → command input (image files read from disk), form answers, and typed labels →
+ * buttons. Pure apart from reading files.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command, CommandInput, ImageInput } from '../../../commands/types.js';
-import type { ButtonView } from '../../core/domain/types.js';
+import type { ButtonView, FormAnswer, FormView } from '../../core/domain/types.js';
 
 /** Words, keeping "quoted paths with spaces" together. */
 export function tokenize(text: string): string[] {
@@ -100,15 +100,6 @@ export function normaliseLabel(text: string): string {
   return text.toLowerCase().replace(/^✓\s*/, '').replace(/[\uFE0F\u20E3]/g, '').replace(/\s+/g, ' ').trim();
 }
 
-/** How a button is printed: its label, or its emoji when it has none. */
-export function buttonText(button: ButtonView): string {
-  return button.label || button.emoji || '?';
-}
-
-export function formatRows(rows: ButtonView[][]): string {
-  return rows.map((row) => row.map((b) => `[${buttonText(b)}]`).join(' ')).join(' / ');
-}
-
 /** A button whose label or emoji (or alias) is `typed`. */
 export function matchButton(rows: ButtonView[][], typed: string): ButtonView | undefined {
   const wanted = normaliseLabel(ALIASES[normaliseLabel(typed)] ?? typed);
@@ -119,4 +110,17 @@ export function matchButton(rows: ButtonView[][], typed: string): ButtonView | u
     }
   }
   return undefined;
+}
+
+/** A typed form answer: the prompt, or for Vary (Region) an area (number/id) or mask file plus an optional prompt. */
+export async function formAnswer(form: FormView, text: string): Promise<FormAnswer> {
+  const regions = form.regions ?? [];
+  if (!form.acceptsMask && regions.length === 0) return text ? { prompt: text } : {};
+  const [first = '', ...rest] = text.split(/\s+/);
+  const prompt = rest.join(' ').trim() || undefined;
+  const byNumber = /^\d+$/.test(first) ? regions[Number(first) - 1] : undefined;
+  const region = byNumber ?? regions.find((r) => r.id === first.toLowerCase());
+  if (region) return { region: region.id, prompt };
+  if (first && (await isFile(first))) return { mask: new Uint8Array(await readFile(first)), prompt };
+  return text ? { region: first, prompt } : {};
 }

@@ -5,11 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { t } from '../../core/domain/i18n/index.js';
+import type { Presenter } from '../../core/domain/ports.js';
+import type { ButtonView, FormView, ImageRef, MessageRef, Origin, TaskView } from '../../core/domain/types.js';
 import type { MjService } from '../../core/service/service.js';
-import type { ButtonView, FormView, ImageRef, MessageRef, Origin, Presenter, TaskView } from '../../core/domain/types.js';
-import { formatRows, matchButton } from './input.js';
-import './texts.js';
+import { matchButton } from './input.js';
+import { formatRows, offerLines, taskLine } from './render.js';
+import { t } from './texts.js';
 
 /** How many earlier button sets stay pressable (`U2 <taskId>` reaches older ones). */
 const MAX_SETS = 50;
@@ -75,8 +76,7 @@ export class ConsoleScreen {
     try {
       return t(locale, 'console.image', { path: await this.saveImage(image) });
     } catch (err) {
-      const reason = this.service.errorReply(locale, err);
-      return `⚠️ ${t(locale, 'console.imageFailed', { reason: reason.type === 'error' ? reason.text : '' })}`;
+      return `⚠️ ${t(locale, 'console.imageFailed', { reason: this.service.errorReply(locale, err).text })}`;
     }
   }
 }
@@ -104,14 +104,12 @@ export class ConsolePresenter implements Presenter {
 
   async offerForm(_ref: MessageRef, form: FormView): Promise<void> {
     this.screen.offered = form;
-    this.screen.print(`✏️ ${form.title} — ${form.hint}`);
-    this.screen.print(`  ${t(form.locale, 'console.offer')}`);
+    for (const line of offerLines(form)) this.screen.print(line);
   }
 
   private async show(ref: MessageRef, view: TaskView, suffix = ''): Promise<void> {
-    const tag = `[${view.taskId ?? '…'}]`;
     if (!view.final) {
-      const line = `${tag} ${view.headline}${suffix}`;
+      const line = taskLine(view, suffix);
       if (this.lastLine.get(ref.messageId) === line) return;
       this.lastLine.set(ref.messageId, line);
       this.screen.print(line);
@@ -119,11 +117,11 @@ export class ConsolePresenter implements Presenter {
     }
     this.lastLine.delete(ref.messageId);
     if (view.phase !== 'result') {
-      this.screen.print(`${tag} ${view.headline}${view.detail ? ` — ${view.detail}` : ''}`);
+      this.screen.print(taskLine(view, view.detail ? ` — ${view.detail}` : ''));
       return;
     }
     const imageLine = view.image ? ` — ${await this.screen.imageLine(view.image, view.locale)}` : '';
-    this.screen.print(`${tag} ${view.headline}${imageLine}`);
+    this.screen.print(taskLine(view, imageLine));
     if (view.detail) for (const line of view.detail.split('\n').filter((l) => l.trim())) this.screen.print(`  ${line}`);
     if (view.taskId) {
       this.screen.lastTaskId = view.taskId;

@@ -1,5 +1,5 @@
-/** Texts only the console front end shows (registered on import). */
-import { addMessages, type Dictionary } from '../../core/domain/i18n/index.js';
+/** Texts only the console adapter shows. */
+import { CORE_DICTIONARIES, createCatalogue, type Dictionary } from '../../core/domain/i18n/index.js';
 
 export const consoleMessages: Dictionary = {
   'console.welcome': {
@@ -22,4 +22,6 @@ export const consoleMessages: Dictionary = {
   'console.bye': { en: 'Bye.', zh: '再见。' },
 };
 
-addMessages(consoleMessages);
+/** The core's texts and this adapter's own. */
+export const texts = createCatalogue([...CORE_DICTIONARIES, consoleMessages]);
+export const t = texts.t;

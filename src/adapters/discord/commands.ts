@@ -11,9 +11,9 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command, CommandInput, CommandOption, ImageInput } from '../../../commands/types.js';
-import type { Config } from '../../config.js';
 import { UserInputError } from '../../errors.js';
-import { downloadImage } from '../../runtime/images/download.js';
+import { maxMb } from '../../core/domain/images/data-url.js';
+import type { ImageFetcher } from '../../core/domain/ports.js';
 import { truncate } from './render.js';
 
 /** Discord allows 25 options per command. */
@@ -79,8 +79,16 @@ export function toSlashCommands(commands: Command[]): RESTPostAPIChatInputApplic
     });
 }
 
+/** How attachments are downloaded. */
+export interface AttachmentDeps {
+  fetchImage: ImageFetcher;
+  maxImageBytes: number;
+  /** A self-hosted API base (tests, gateways) serves attachments from its own, possibly private, host. */
+  trustAttachmentHost: boolean;
+}
+
 /** Read a slash command's options into the command's neutral input, downloading attached images. */
-export async function inputOf(command: Command, interaction: ChatInputCommandInteraction, config: Config): Promise<CommandInput> {
+export async function inputOf(command: Command, interaction: ChatInputCommandInteraction, config: AttachmentDeps): Promise<CommandInput> {
   const input: CommandInput = {};
   for (const option of command.options) {
     switch (option.type) {
@@ -111,13 +119,10 @@ export async function inputOf(command: Command, interaction: ChatInputCommandInt
 }
 
 /** Size-capped, content-checked download of an attachment from Discord's CDN. */
-async function download(attachment: { url: string; name: string; size: number }, config: Config): Promise<ImageInput> {
-  const maxBytes = config.MAX_IMAGE_BYTES;
-  if (attachment.size > maxBytes) {
-    throw new UserInputError('IMAGE_TOO_LARGE', 'attachment too large', { maxMb: Math.round((maxBytes / 1024 / 1024) * 10) / 10 });
-  }
-  // A self-hosted API base (tests, gateways) serves attachments from its own, possibly private, host.
-  const allowHosts = config.DISCORD_API_BASE ? [new URL(attachment.url).host] : [];
-  const image = await downloadImage(attachment.url, { maxBytes, allowHosts });
+async function download(attachment: { url: string; name: string; size: number }, deps: AttachmentDeps): Promise<ImageInput> {
+  const maxBytes = deps.maxImageBytes;
+  if (attachment.size > maxBytes) throw new UserInputError('IMAGE_TOO_LARGE', 'attachment too large', { maxMb: maxMb(maxBytes) });
+  const allowHosts = deps.trustAttachmentHost ? [new URL(attachment.url).host] : [];
+  const image = await deps.fetchImage(attachment.url, { maxBytes, allowHosts });
   return { bytes: image.bytes, name: attachment.name };
 }

@@ -14,17 +14,19 @@ import {
   type StringSelectMenuInteraction,
 } from 'discord.js';
 import type { Command } from '../../../commands/types.js';
-import type { Config } from '../../config.js';
-import { t, toLocale } from '../../core/domain/i18n/index.js';
-import type { FormView, Origin, Reply } from '../../core/domain/types.js';
-import { inputOf } from './commands.js';
+import { toLocale } from '../../core/domain/i18n/index.js';
+import type { FormView, Locale, Origin, Reply } from '../../core/domain/types.js';
+import { inputOf, type AttachmentDeps } from './commands.js';
 import { originOf, type Deferral } from './origin.js';
 import { sendPrivate, sendReply, type ReplyDeps } from './replies.js';
 import { FORM_PREFIX, formModal, offerRows, offerText, PROMPT_INPUT_ID, REGION_PREFIX, regionRows, truncate } from './render.js';
+import { t } from './texts.js';
 
 export interface HandlerDeps extends ReplyDeps {
-  config: Config;
-  commands: Command[];
+  /** Language when Discord does not say. */
+  locale: Locale;
+  attachments: AttachmentDeps;
+  commands: readonly Command[];
 }
 
 /** How each interaction in flight was acknowledged (for the apology path). */
@@ -50,7 +52,7 @@ export async function handleInteraction(deps: HandlerDeps, interaction: Interact
 }
 
 function localeOf(deps: HandlerDeps, interaction: Interaction) {
-  return toLocale(interaction.locale, deps.config.DEFAULT_LOCALE);
+  return toLocale(interaction.locale, deps.locale);
 }
 
 /** Run the service step after acknowledging; its errors become error replies, never exceptions. */
@@ -70,17 +72,17 @@ async function onSlash(deps: HandlerDeps, interaction: ChatInputCommandInteracti
   }
   // Results are public; errors replace this with an ephemeral follow-up.
   await defer(interaction, 'reply');
-  const origin = originOf(interaction, deps.config.DEFAULT_LOCALE, 'reply');
+  const origin = originOf(interaction, deps.locale, 'reply');
   const reply = await run(deps, origin, async () => {
     const locale = await deps.service.localeOf(origin);
-    const input = await inputOf(command, interaction, deps.config);
-    return command.execute(input, { service: deps.service, origin, locale });
+    const input = await inputOf(command, interaction, deps.attachments);
+    return command.execute(input, { service: deps.service, origin, locale, commands: deps.commands });
   });
   await sendReply(deps, interaction, reply, 'reply');
 }
 
 async function onButton(deps: HandlerDeps, interaction: ButtonInteraction): Promise<void> {
-  const plain = originOf(interaction, deps.config.DEFAULT_LOCALE);
+  const plain = originOf(interaction, deps.locale);
   const plan = await deps.service.planPress(interaction.customId, plain);
   if (plan.type === 'error') {
     await interaction.reply({ content: plan.text, flags: MessageFlags.Ephemeral });
@@ -91,7 +93,7 @@ async function onButton(deps: HandlerDeps, interaction: ButtonInteraction): Prom
   // other messages (menus, form offers) edit that message in place.
   const deferral: Deferral = interaction.message.embeds.length > 0 ? 'reply' : 'update';
   await defer(interaction, deferral);
-  const origin = originOf(interaction, deps.config.DEFAULT_LOCALE, deferral);
+  const origin = originOf(interaction, deps.locale, deferral);
   const reply = await run(deps, origin, () => deps.service.press(interaction.customId, origin));
   await sendReply(deps, interaction, reply, deferral);
 }
@@ -116,7 +118,7 @@ async function onSelect(deps: HandlerDeps, interaction: StringSelectMenuInteract
   }
   const formId = interaction.customId.slice(REGION_PREFIX.length);
   await defer(interaction, 'reply');
-  const origin = originOf(interaction, deps.config.DEFAULT_LOCALE, 'reply');
+  const origin = originOf(interaction, deps.locale, 'reply');
   const reply = await run(deps, origin, () => deps.service.answerForm(formId, { region: interaction.values[0] }, origin));
   await sendReply(deps, interaction, reply, 'reply');
 }
@@ -128,7 +130,7 @@ async function onModal(deps: HandlerDeps, interaction: ModalSubmitInteraction): 
   }
   const formId = interaction.customId.slice(FORM_PREFIX.length);
   await defer(interaction, 'reply');
-  const origin = originOf(interaction, deps.config.DEFAULT_LOCALE, 'reply');
+  const origin = originOf(interaction, deps.locale, 'reply');
   const reply = await run(deps, origin, () => deps.service.answerForm(formId, { prompt: interaction.fields.getTextInputValue(PROMPT_INPUT_ID) }, origin));
   await sendReply(deps, interaction, reply, 'reply');
 }

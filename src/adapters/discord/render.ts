@@ -18,8 +18,7 @@ import {
   type APIEmbed,
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
-import { t } from '../../core/domain/i18n/index.js';
-import './texts.js';
+import { t } from './texts.js';
 import type { ButtonStyle as NeutralStyle, ButtonView, FormView, TaskPhase, TaskView } from '../../core/domain/types.js';
 
 export const MAX_CUSTOM_ID = 100;

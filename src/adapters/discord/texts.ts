@@ -1,5 +1,5 @@
-/** Texts only the Discord front end shows (registered on import). */
-import { addMessages, type Dictionary } from '../../core/domain/i18n/index.js';
+/** Texts only the Discord adapter shows. */
+import { CORE_DICTIONARIES, createCatalogue, type Dictionary } from '../../core/domain/i18n/index.js';
 
 export const discordMessages: Dictionary = {
   'dc.unknownCommand': { en: 'Unknown command. Use /help to see what I can do.', zh: '未知命令。使用 /help 查看可用命令。' },
@@ -14,4 +14,6 @@ export const discordMessages: Dictionary = {
   'dc.unknownComponent': { en: 'This control is no longer valid.', zh: '此控件已失效。' },
 };
 
-addMessages(discordMessages);
+/** The core's texts and this adapter's own. */
+export const texts = createCatalogue([...CORE_DICTIONARIES, discordMessages]);
+export const t = texts.t;

@@ -3,7 +3,7 @@
  * answer is an alert (not yours, forged, expired), a form to show, or work to run afterwards.
  */
 import type { CallbackQuery } from 'grammy/types';
-import { t } from '../../core/domain/i18n/index.js';
+import { t } from './texts.js';
 import { chatRef, originOf } from './origin.js';
 import { MAX_ALERT, truncate } from './render.js';
 import { sendForm, sendReply } from './replies.js';
@@ -18,12 +18,12 @@ export async function handlePress(shared: Shared, query: CallbackQuery, answer: 
     await answer();
     return;
   }
-  const origin = originOf(message.chat, query.from, message.message_id, shared.config.DEFAULT_LOCALE);
+  const origin = originOf(message.chat, query.from, message.message_id, shared.locale);
   let plan;
   try {
     plan = await shared.service.planPress(data, origin);
   } catch (err) {
-    const reply = shared.service.errorReply(await shared.service.localeOf(origin).catch(() => shared.config.DEFAULT_LOCALE), err);
+    const reply = shared.service.errorReply(await shared.service.localeOf(origin).catch(() => shared.locale), err);
     await answer({ text: truncate(reply.type === 'error' ? reply.text : t(origin.actor.locale, 'error.INTERNAL'), MAX_ALERT), show_alert: true });
     return;
   }

@@ -1,22 +1,25 @@
 /** What the Telegram adapter's parts share, and small helpers around Telegram's error texts. */
 import { GrammyError, type Api } from 'grammy';
-import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
-import type { MjService } from '../../core/service/service.js';
-import type { Store } from '../../runtime/store.js';
+import type { KeyValue } from '../../core/domain/ports.js';
 import { RECORD_TTL_MS } from '../../core/domain/records.js';
-import type { ChatRef } from '../../core/domain/types.js';
+import type { ChatRef, Locale } from '../../core/domain/types.js';
+import type { MjService } from '../../core/service/service.js';
 import type { ChatBudget } from './budget.js';
 
 export interface Shared {
   api: Api;
   service: MjService;
-  store: Store;
+  /** The adapter's own key-value space (which message shows a task now). */
+  state: KeyValue;
   logger: Logger;
-  config: Config;
+  /** Language when Telegram does not say. */
+  locale: Locale;
   budget: ChatBudget;
   apiRoot: string;
   token: string;
+  /** Largest image accepted from a chat. */
+  maxImageBytes: number;
 }
 
 /** Editing with identical content: Telegram answers 400 "message is not modified" — a no-op for us. */
@@ -40,14 +43,14 @@ export function replyParams(messageId: number | undefined): { reply_parameters?:
  */
 export async function rememberAlias(shared: Shared, chat: ChatRef, messageId: string, taskId: string | undefined): Promise<void> {
   if (!taskId) return;
-  await shared.store.set('msg', aliasKey(chat, messageId), taskId, RECORD_TTL_MS).catch(() => undefined);
+  await shared.state.set(aliasKey(chat, messageId), taskId, RECORD_TTL_MS).catch(() => undefined);
 }
 
 /** The task a bot message shows: the service's binding, or the alias of a replaced message. */
 export async function taskOfMessage(shared: Shared, chat: ChatRef, messageId: string): Promise<string | undefined> {
-  return (await shared.service.taskForMessage(chat, messageId)) ?? (await shared.store.get<string>('msg', aliasKey(chat, messageId)));
+  return (await shared.service.taskForMessage(chat, messageId)) ?? (await shared.state.get<string>(aliasKey(chat, messageId)));
 }
 
 function aliasKey(chat: ChatRef, messageId: string): string {
-  return `tg-alias:${chat.chatId}:${messageId}`;
+  return `alias:${chat.chatId}:${messageId}`;
 }

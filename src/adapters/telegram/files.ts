@@ -6,7 +6,7 @@
 import { InputFile, type Api } from 'grammy';
 import type { Document, Message, PhotoSize } from 'grammy/types';
 import { BotError, UserInputError } from '../../errors.js';
-import { sniffImage } from '../../core/domain/images/index.js';
+import { sniffImage } from '../../core/domain/images/sniff.js';
 import type { LoadedImage } from '../../core/domain/types.js';
 
 /** Telegram's multipart photo limits: 10 MB, width + height ≤ 10000, aspect ratio ≤ 20. */
@@ -54,12 +54,12 @@ export interface DownloadDeps {
   api: Api;
   apiRoot: string;
   token: string;
-  config: { MAX_IMAGE_BYTES: number };
+  maxImageBytes: number;
 }
 
 /** Download an attached file, refusing anything over the cap before and while reading it. */
 export async function downloadAttached(file: AttachedFile, deps: DownloadDeps): Promise<Buffer> {
-  const maxBytes = deps.config.MAX_IMAGE_BYTES;
+  const maxBytes = deps.maxImageBytes;
   const cap = Math.min(maxBytes, GETFILE_MAX_BYTES);
   const maxMb = Math.round((cap / 1024 / 1024) * 10) / 10;
   if (file.size !== undefined && file.size > cap) throw new UserInputError('IMAGE_TOO_LARGE', 'attached file too large', { maxMb });

@@ -6,7 +6,7 @@
 import type { Message } from 'grammy/types';
 import { findCommand } from '../../../commands/index.js';
 import type { Command, CommandInput, ImageInput } from '../../../commands/types.js';
-import { t } from '../../core/domain/i18n/index.js';
+import { t } from './texts.js';
 import type { FormAnswer } from '../../core/domain/types.js';
 import type { AlbumCollector } from './albums.js';
 import { attachedImage, downloadAttached, type AttachedFile } from './files.js';
@@ -18,6 +18,7 @@ export interface MessageDeps extends Shared {
   botId: number;
   botUsername: string;
   albums: AlbumCollector;
+  commands: readonly Command[];
 }
 
 /** Handle one message, or the messages of one album (oldest first). */
@@ -29,7 +30,7 @@ export async function handleMessages(deps: MessageDeps, messages: Message[]): Pr
   const repliedTo = messages.find((m) => m.reply_to_message)?.reply_to_message;
   if (repliedTo && repliedTo.from?.id === deps.botId && (await answerForm(deps, first, repliedTo))) return;
   if (first.chat.type === 'private') {
-    const origin = originOf(first.chat, first.from, first.message_id, deps.config.DEFAULT_LOCALE);
+    const origin = originOf(first.chat, first.from, first.message_id, deps.locale);
     const locale = await deps.service.localeOf(origin);
     await deps.api.sendMessage(first.chat.id, t(locale, 'tg.privateHint'), { reply_parameters: { message_id: first.message_id, allow_sending_without_reply: true } });
   }
@@ -38,10 +39,10 @@ export async function handleMessages(deps: MessageDeps, messages: Message[]): Pr
 async function runCommand(deps: MessageDeps, message: Message, all: Message[]): Promise<void> {
   const parsed = parseCommand(message.text ?? message.caption, deps.botUsername);
   if (!parsed || !message.from) return;
-  const origin = originOf(message.chat, message.from, message.message_id, deps.config.DEFAULT_LOCALE);
+  const origin = originOf(message.chat, message.from, message.message_id, deps.locale);
   const locale = await deps.service.localeOf(origin);
   const target = { chat: origin.chat, chatId: message.chat.id, replyTo: message.message_id };
-  const command = findCommand(parsed.name);
+  const command = findCommand(parsed.name, deps.commands);
   if (!command) {
     // In groups, other bots' commands are none of our business unless addressed to us.
     const addressed = (message.text ?? message.caption ?? '').toLowerCase().includes(`@${deps.botUsername.toLowerCase()}`);
@@ -58,7 +59,7 @@ async function runCommand(deps: MessageDeps, message: Message, all: Message[]): 
     const replyToTaskId = replied && replied.from?.id === deps.botId ? await taskOfMessage(deps, origin.chat, String(replied.message_id)) : undefined;
     const input = buildInput(command, parsed.rest, images);
     if (command.needsChatAdmin && message.chat.type !== 'private') origin.actor.isChatAdmin = await isChatAdmin(deps, message.chat.id, message.from.id);
-    const reply = await command.execute(input, { service: deps.service, origin, locale, replyToTaskId });
+    const reply = await command.execute(input, { service: deps.service, origin, locale, replyToTaskId, commands: deps.commands });
     await sendReply(deps, reply, target);
   } catch (err) {
     await sendReply(deps, deps.service.errorReply(locale, err), target);
@@ -142,7 +143,7 @@ async function answerForm(deps: MessageDeps, message: Message, repliedTo: Messag
   const chat = chatRef(message.chat);
   const formId = await deps.service.formForReply(chat, String(repliedTo.message_id));
   if (!formId) return false;
-  const origin = originOf(message.chat, message.from, message.message_id, deps.config.DEFAULT_LOCALE);
+  const origin = originOf(message.chat, message.from, message.message_id, deps.locale);
   const locale = await deps.service.localeOf(origin);
   const target = { chat, chatId: message.chat.id, replyTo: message.message_id };
   try {

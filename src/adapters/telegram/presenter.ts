@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { t } from '../../core/domain/i18n/index.js';
-import type { FormView, LoadedImage, MessageRef, Origin, Presenter, TaskView } from '../../core/domain/types.js';
+import { t } from './texts.js';
+import type { FormView, LoadedImage, MessageRef, Origin, TaskView } from '../../core/domain/types.js';
+import type { Presenter } from '../../core/domain/ports.js';
 import { inputFile, mediaKindFor, type MediaKind } from './files.js';
 import { chunks, keyboard, MAX_CAPTION, MAX_TEXT, renderTask } from './render.js';
 import { sendOffer } from './replies.js';
@@ -204,16 +205,16 @@ export class TelegramPresenter implements Presenter {
   }
 
   private async shown(ref: MessageRef): Promise<Shown> {
-    const saved = await this.shared.store.get<Shown>('msg', shownKey(ref));
+    const saved = await this.shared.state.get<Shown>(shownKey(ref));
     return saved ?? { messageId: Number(ref.messageId), kind: 'text' };
   }
 
   private async remember(ref: MessageRef, next: Shown, view: TaskView): Promise<void> {
-    await this.shared.store.set('msg', shownKey(ref), next, RECORD_TTL_MS);
+    await this.shared.state.set(shownKey(ref), next, RECORD_TTL_MS);
     if (next.messageId !== Number(ref.messageId)) await rememberAlias(this.shared, ref.chat, String(next.messageId), view.taskId);
   }
 }
 
 function shownKey(ref: MessageRef): string {
-  return `tg-shown:${ref.chat.chatId}:${ref.messageId}`;
+  return `shown:${ref.chat.chatId}:${ref.messageId}`;
 }

@@ -5,7 +5,7 @@
  */
 import { chunkText } from '../../core/domain/text.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
-import { t } from '../../core/domain/i18n/index.js';
+import { t } from './texts.js';
 import type { ButtonView, FormView, TaskView } from '../../core/domain/types.js';
 
 export const MAX_TEXT = 4096;

@@ -4,7 +4,7 @@
  * form) and, replying to it, the form's buttons (region presets, Cancel) — one Telegram message
  * cannot carry both markups.
  */
-import { t } from '../../core/domain/i18n/index.js';
+import { t } from './texts.js';
 import { InputMediaBuilder } from 'grammy';
 import type { ChatRef, FormView, ImageRef, Reply } from '../../core/domain/types.js';
 import { inputFile } from './files.js';

@@ -1,5 +1,5 @@
-/** Texts only the Telegram front end shows (registered on import). */
-import { addMessages, type Dictionary } from '../../core/domain/i18n/index.js';
+/** Texts only the Telegram adapter shows. */
+import { CORE_DICTIONARIES, createCatalogue, type Dictionary } from '../../core/domain/i18n/index.js';
 
 export const telegramMessages: Dictionary = {
   'tg.needPhoto': {
@@ -20,4 +20,6 @@ export const telegramMessages: Dictionary = {
   'tg.replyHint': { en: 'Reply here', zh: '在此回复' },
 };
 
-addMessages(telegramMessages);
+/** The core's texts and this adapter's own. */
+export const texts = createCatalogue([...CORE_DICTIONARIES, telegramMessages]);
+export const t = texts.t;

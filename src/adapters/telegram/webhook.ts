@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../log.js';
-import type { RouteHandler } from '../../runtime/http-server.js';
+import type { RouteHandler } from '../../core/domain/ports.js';
 
 const MAX_UPDATE_BYTES = 1024 * 1024;
 

@@ -2,7 +2,7 @@
 import { describeButton } from '../domain/buttons/catalogue.js';
 import type { JobSpec } from '../domain/jobs.js';
 import type { TaskRecord } from '../domain/records.js';
-import type { Store } from '../../runtime/store.js';
+import type { Store } from '../domain/ports.js';
 
 const MAX_CHARS = 80;
 
@@ -17,7 +17,7 @@ export async function describeJob(store: Store, spec: JobSpec): Promise<string> 
     case 'shorten':
       return clip(spec.prompt);
     case 'blend':
-      return `blend ×${spec.base64Array.length}`;
+      return `blend ×${spec.images.length}`;
     case 'describe':
       return 'describe';
     case 'faceswap':

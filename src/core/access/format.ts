@@ -1,5 +1,4 @@
 /** Localized text for /queue and /admin (pure apart from the record lookups). */
-import '../domain/i18n/access.js';
 import { t } from '../domain/i18n/index.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { Locale } from '../domain/types.js';

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskRecord } from '../domain/records.js';
 import type { JobSpec } from '../domain/jobs.js';
-import type { JobGate } from '../service/service.js';
+import type { AccessControl } from '../domain/ports.js';
 import { SettingsStore } from '../domain/settings.js';
 import type { ChatRef, Origin } from '../domain/types.js';
 import { describeJob } from './describe.js';
@@ -40,7 +40,7 @@ const RECHECK_MS = 1000;
 /** A slot older than the task timeout plus this is considered lost (crashed process). */
 const SLOT_GRACE_MS = 10 * 60_000;
 
-export class AccessGate implements JobGate {
+export class AccessGate implements AccessControl {
   readonly usageBook: UsageBook;
   private readonly book: RunningBook;
   private readonly settings: SettingsStore;
@@ -234,14 +234,9 @@ export class AccessGate implements JobGate {
   }
 }
 
-/** Build the access gate; pass it as `gate` in the MjService deps. */
+/** Build the access gate; pass it as `access` in the MjService deps. */
 export function createAccessGate(deps: AccessGateDeps): AccessGate {
   return new AccessGate(deps);
-}
-
-/** The access gate behind a service's `gate`, if that is what it is (commands use this). */
-export function accessGateOf(gate: JobGate): AccessGate | undefined {
-  return gate instanceof AccessGate ? gate : undefined;
 }
 
 function pushTo(map: WeakMap<Origin, string[]>, origin: Origin, value: string): void {

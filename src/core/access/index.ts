@@ -1,5 +1,5 @@
 /** Access control, quotas and fair per-chat scheduling (the production JobGate). */
-export { AccessGate, accessGateOf, createAccessGate } from './gate.js';
+export { AccessGate, createAccessGate } from './gate.js';
 export type { AccessGateConfig, AccessGateDeps, AccessStats, ChatQueueView, UserUsage, WaitingJob } from './gate.js';
 export { isAllowed, isBotAdmin } from './policy.js';
 export { parseUserKey, scopeOf, userKeyOf } from './keys.js';

@@ -1,6 +1,5 @@
 /** The refusal rules of `check`, applied to numbers the gate has read (pure; throws BotError). */
 import { BotError } from '../../errors.js';
-import '../domain/i18n/access.js';
 import { t } from '../domain/i18n/index.js';
 import type { Locale, Origin } from '../domain/types.js';
 import { nextResetAt } from './keys.js';

@@ -3,24 +3,12 @@
  * every process on a shared Redis sees the same running counts. Entries older than the task
  * timeout plus a margin are dropped on read, so a crashed process cannot block a chat for ever.
  */
-import type { Store } from '../../runtime/store.js';
+import type { RunningSlot } from '../domain/access-types.js';
+import type { Store } from '../domain/ports.js';
 import { keys, Serial } from './keys.js';
 
-export interface RunningSlot {
-  slotId: string;
-  /** Where the chat cap applies (see `scopeOf`). */
-  scope: string;
-  /** `platform:chatId` of the chat the job came from. */
-  chat: string;
-  /** `platform:userId`. */
-  user: string;
-  name: string;
-  /** Short description of the job (prompt, "blend", "U1 · prompt"). */
-  what: string;
-  /** Set once the proxy accepted the job. */
-  taskId?: string;
-  since: number;
-}
+export type { RunningSlot };
+
 
 export class RunningBook {
   private readonly serial = new Serial();

@@ -2,23 +2,11 @@
  * Stored counters: successes per user per UTC day, extra quota granted by admins, blocked
  * users, daily statistics, and each chat's recent finished images (for /gallery).
  */
-import type { Store } from '../../runtime/store.js';
+import type { DayStats, UserDayUsage } from '../domain/access-types.js';
+import type { Store } from '../domain/ports.js';
 import { DAY_MS, dayOf, keys, Serial } from './keys.js';
 
-export interface UserDayUsage {
-  name: string;
-  submitted: number;
-  successes: number;
-}
-
-export interface DayStats {
-  submitted: number;
-  successes: number;
-  failures: number;
-  /** Submits the proxy refused (no task was created). */
-  refused: number;
-  users: Record<string, UserDayUsage>;
-}
+export type { DayStats };
 
 interface GalleryEntry {
   taskId: string;

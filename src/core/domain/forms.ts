@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { t } from './i18n/index.js';
-import type { Store } from '../../runtime/store.js';
+import type { Store } from './ports.js';
 import type { Actor, ChatRef, FormView, Locale, MessageRef } from './types.js';
 
 export type FormNeed = 'zoom' | 'region' | 'prompt' | 'remix';

@@ -6,7 +6,6 @@
  * text brings NBSPs and zero-width characters; describe/shorten answers arrive as emoji-numbered
  * Markdown that must be split into prompts.
  */
-import './i18n/input.js';
 
 /** Default prompt length cap (characters): Discord's modal text input maximum. */
 export const MAX_PROMPT_LENGTH = 4000;

@@ -4,7 +4,7 @@
  */
 import type { Task } from '../../mj/schemas.js';
 import type { Actor, ChatRef, MessageRef } from './types.js';
-import type { Store } from '../../runtime/store.js';
+import type { Store } from './ports.js';
 
 export type JobKind = 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceswap' | 'action' | 'modal';
 

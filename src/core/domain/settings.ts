@@ -1,6 +1,6 @@
 /** Per-user preferences (speed mode, Midjourney/Niji, default aspect ratio and version, language). */
 import { z } from 'zod';
-import type { Store } from '../../runtime/store.js';
+import type { Store } from './ports.js';
 import type { Locale, Platform } from './types.js';
 
 export const UserSettingsSchema = z.object({

@@ -1,5 +1,5 @@
 /**
- * Platform-neutral contracts between the shared MJ service and the chat front ends
+ * Platform-neutral contracts between the shared MJ service and the chat adapters
  * (src/adapters/*). Everything here is plain data so it can be stored and survives restarts.
  */
 import type { ErrorCode } from '../../errors.js';
@@ -45,7 +45,7 @@ export interface MessageRef {
   platformData?: Record<string, string | number | boolean | undefined>;
 }
 
-/** An image the front end can show; bytes come from `MjService.loadImage`. */
+/** An image an adapter can show; bytes come from `MjService.loadImage`. */
 export interface ImageRef {
   url: string;
   taskId: string;
@@ -134,19 +134,6 @@ export interface FormAnswer {
   region?: string;
   /** Raw bytes of an uploaded black-and-white mask image (PNG; send it as a file on Telegram). */
   mask?: Uint8Array;
-}
-
-/** Implemented by each front end; the service drives every task message through it. */
-export interface Presenter {
-  readonly platform: Platform;
-  /** Create the task's message in answer to `origin`; returns a ref stored with the task. */
-  open(origin: Origin, view: TaskView): Promise<MessageRef>;
-  /** Show a new state of the task. Return a new ref if the message had to be replaced. */
-  update(ref: MessageRef, view: TaskView): Promise<MessageRef | void>;
-  /** Offer a form that appeared after the fact (e.g. remix MODAL seen on fetch): a message with an "open" button. */
-  offerForm(ref: MessageRef, form: FormView): Promise<void>;
-  /** Minimum gap between two non-final updates of one message (coalescing). */
-  readonly minUpdateIntervalMs: number;
 }
 
 /** Loaded image bytes for upload. */

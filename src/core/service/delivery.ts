@@ -4,7 +4,8 @@
  * kept. Final views skip the interval and are retried until they get through.
  */
 import type { Logger } from '../../log.js';
-import type { MessageRef, Presenter, TaskView } from '../domain/types.js';
+import type { MessageRef, TaskView } from '../domain/types.js';
+import type { Presenter } from '../domain/ports.js';
 
 interface Slot {
   ref: MessageRef;

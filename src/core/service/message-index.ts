@@ -1,6 +1,6 @@
 /** Which task a bot message shows, and each user's latest task (for "reply to a result" commands). */
 import { RECORD_TTL_MS, type TaskRecord } from '../domain/records.js';
-import type { Store } from '../../runtime/store.js';
+import type { Store } from '../domain/ports.js';
 import type { ChatRef, Platform } from '../domain/types.js';
 
 export class MessageIndex {

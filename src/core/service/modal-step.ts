@@ -6,15 +6,16 @@
 import { toBotError } from '../../errors.js';
 import { formView, newFormId, type FormRecord } from '../domain/forms.js';
 import { regionLabel } from '../domain/images/mask.js';
+import type { ModalAnswer } from '../domain/jobs.js';
 import type { TaskRecord } from '../domain/records.js';
-import type { MjService } from './service.js';
 import { taskView } from '../domain/views.js';
+import type { ServiceContext } from './context.js';
 
-export async function onModal(service: MjService, record: TaskRecord): Promise<void> {
+export async function onModal(ctx: ServiceContext, record: TaskRecord): Promise<void> {
   if (record.modalSubmitted) return;
   const ref = record.ref;
   if (record.pendingModal) {
-    await submitModal(service, record, record.pendingModal);
+    await submitModal(ctx, record, record.pendingModal);
     return;
   }
   if (record.formId || !ref) return;
@@ -28,34 +29,34 @@ export async function onModal(service: MjService, record: TaskRecord): Promise<v
     modalTaskId: record.taskId,
     prefill: typeof finalPrompt === 'string' && finalPrompt ? finalPrompt : record.prompt,
     buttonLabel: 'Remix',
-    createdAt: service.now(),
+    createdAt: ctx.now(),
   };
-  await service.forms.save(form);
+  await ctx.forms.save(form);
   record.formId = form.formId;
-  await service.records.save(record);
-  service.tracker.refresh(record);
-  await service.delivery.push(record.taskId, ref, taskView(record, record.owner.locale));
-  const presenter = service.delivery.presenter(ref.chat.platform);
-  const view = formView(form, record.owner.locale, (kind, args) => service.deps.codec.encodeInternal(kind, args), regionLabel);
+  await ctx.records.save(record);
+  ctx.tracker.refresh(record);
+  await ctx.delivery.push(record.taskId, ref, taskView(record, record.owner.locale));
+  const presenter = ctx.delivery.presenter(ref.chat.platform);
+  const view = formView(form, record.owner.locale, (kind, args) => ctx.codec.encodeInternal(kind, args), regionLabel);
   await presenter?.offerForm(ref, view);
 }
 
 /** POST /mj/submit/modal for a MODAL task; a refusal fails the task with a clear message. */
-export async function submitModal(service: MjService, record: TaskRecord, answer: { prompt?: string; maskBase64?: string }): Promise<void> {
+export async function submitModal(ctx: ServiceContext, record: TaskRecord, answer: ModalAnswer): Promise<void> {
   record.modalSubmitted = true;
   record.pendingModal = undefined;
   record.status = 'NOT_START';
-  await service.records.save(record);
-  service.tracker.refresh(record);
+  await ctx.records.save(record);
+  ctx.tracker.refresh(record);
   try {
-    const settings = await service.settings.get(record.chat.platform, record.owner.userId);
-    const submitted = await service.deps.clientFor(settings.mode).modal({ taskId: record.taskId, prompt: answer.prompt, maskBase64: answer.maskBase64 });
+    const settings = await ctx.settings.get(record.chat.platform, record.owner.userId);
+    const submitted = await ctx.clientFor(settings.mode).modal({ taskId: record.taskId, prompt: answer.prompt, maskBase64: answer.maskBase64 });
     record.queuePosition = submitted.queuePosition;
-    await service.records.save(record);
-    if (record.ref) void service.delivery.push(record.taskId, record.ref, taskView(record, record.owner.locale));
+    await ctx.records.save(record);
+    if (record.ref) void ctx.delivery.push(record.taskId, record.ref, taskView(record, record.owner.locale));
   } catch (err) {
     const e = toBotError(err);
     const detail = (e as { details?: { description?: string } }).details?.description;
-    await service.tracker.failRecord(record, e.code, detail);
+    await ctx.tracker.failRecord(record, e.code, detail);
   }
 }

@@ -5,7 +5,7 @@
 import { t } from '../domain/i18n/index.js';
 import type { Delivery } from './delivery.js';
 import { RECORD_TTL_MS } from '../domain/records.js';
-import type { Store } from '../../runtime/store.js';
+import type { Store } from '../domain/ports.js';
 import type { Actor, MessageRef } from '../domain/types.js';
 import { failedView } from '../domain/views.js';
 

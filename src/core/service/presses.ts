@@ -1,5 +1,5 @@
 /**
- * Button presses and form answers. `planPress` is network-free so a front end can open a modal
+ * Button presses and form answers. `planPress` is network-free so an adapter can open a modal
  * within Discord's 3 seconds; `press` does the work. Payloads are verified by the codec before
  * anything else, so a forged payload never reaches the proxy.
  */
@@ -12,108 +12,100 @@ import { buildRegionMask, maskToDataUrl, normalizeMask, regionLabel } from '../d
 import { submitModal } from './modal-step.js';
 import { checkZoomPrompt, cleanPrompt, splitNumberedPrompts } from '../domain/prompt.js';
 import type { TaskRecord } from '../domain/records.js';
-import type { MjService } from './service.js';
+import type { ServiceContext } from './context.js';
+import { submit } from './submit.js';
 import type { FormAnswer, FormView, Origin, PressPlan, Reply } from '../domain/types.js';
 
-/** Handlers for the bot's own buttons (settings menu, …), registered by commands. */
-export type InternalHandler = (args: string[], origin: Origin, service: MjService) => Promise<Reply>;
-const internalHandlers = new Map<string, InternalHandler>();
-export function registerInternalButton(kind: string, handler: InternalHandler): void {
-  internalHandlers.set(kind, handler);
-}
-
-export async function planPress(service: MjService, payload: string, origin: Origin): Promise<PressPlan> {
-  const locale = await service.localeOf(origin);
+export async function planPress(ctx: ServiceContext, payload: string, origin: Origin): Promise<PressPlan> {
+  const locale = await ctx.localeOf(origin);
   try {
-    const decoded = await service.deps.codec.decode(payload);
+    const decoded = await ctx.codec.decode(payload);
     if (decoded.type === 'internal') {
       if (decoded.kind !== 'fo') return { type: 'run' };
-      const form = await loadForm(service, decoded.args[0] ?? '', origin);
-      return { type: 'form', form: view(service, form, locale) };
+      const form = await loadForm(ctx, decoded.args[0] ?? '', origin);
+      return { type: 'form', form: view(ctx, form, locale) };
     }
-    const parent = await loadParent(service, decoded.taskId, origin);
+    const parent = await loadParent(ctx, decoded.taskId, origin);
     const info = describeButton({ customId: decoded.customId });
     if (!info.form) return { type: 'run' };
-    const form = await createForm(service, parent, decoded.customId, info.form, info.label || info.emoji || '', origin);
-    return { type: 'form', form: view(service, form, locale) };
+    const form = await createForm(ctx, parent, decoded.customId, info.form, info.label || info.emoji || '', origin);
+    return { type: 'form', form: view(ctx, form, locale) };
   } catch (err) {
-    const reply = service.errorReply(locale, err);
+    const reply = ctx.errorReply(locale, err);
     return reply.type === 'error' ? reply : { type: 'error', code: 'INTERNAL', text: t(locale, 'error.INTERNAL') };
   }
 }
 
-export async function press(service: MjService, payload: string, origin: Origin): Promise<Reply> {
-  const locale = await service.localeOf(origin);
+export async function press(ctx: ServiceContext, payload: string, origin: Origin): Promise<Reply> {
+  const locale = await ctx.localeOf(origin);
   try {
-    const decoded = await service.deps.codec.decode(payload);
+    const decoded = await ctx.codec.decode(payload);
     if (decoded.type === 'internal') {
       const [first = '', second = ''] = decoded.args;
-      if (decoded.kind === 'fo') return { type: 'form', form: view(service, await loadForm(service, first, origin), locale) };
-      if (decoded.kind === 'fc') return cancelForm(service, first, origin);
-      if (decoded.kind === 'fr') return answerForm(service, first, { region: second }, origin);
-      const handler = internalHandlers.get(decoded.kind);
-      if (!handler) throw new BotError('BUTTON_INVALID', `no handler for internal button ${decoded.kind}`);
-      return await handler(decoded.args, origin, service);
+      if (decoded.kind === 'fo') return { type: 'form', form: view(ctx, await loadForm(ctx, first, origin), locale) };
+      if (decoded.kind === 'fc') return cancelForm(ctx, first, origin);
+      if (decoded.kind === 'fr') return answerForm(ctx, first, { region: second }, origin);
+      return await ctx.internal(decoded.kind, decoded.args, origin);
     }
-    const parent = await loadParent(service, decoded.taskId, origin);
+    const parent = await loadParent(ctx, decoded.taskId, origin);
     const info = describeButton({ customId: decoded.customId });
     if (info.form) {
-      const form = await createForm(service, parent, decoded.customId, info.form, info.label || info.emoji || '', origin);
-      return { type: 'form', form: view(service, form, locale) };
+      const form = await createForm(ctx, parent, decoded.customId, info.form, info.label || info.emoji || '', origin);
+      return { type: 'form', form: view(ctx, form, locale) };
     }
     const label = info.label || info.emoji || info.kind;
-    return await service.startJob(origin, { kind: 'action', parentTaskId: parent.taskId, customId: decoded.customId }, `${label} · ${parent.prompt}`);
+    return await submit(ctx, origin, { kind: 'action', parentTaskId: parent.taskId, customId: decoded.customId }, `${label} · ${parent.prompt}`);
   } catch (err) {
-    return service.errorReply(locale, err);
+    return ctx.errorReply(locale, err);
   }
 }
 
-export async function answerForm(service: MjService, formId: string, answer: FormAnswer, origin: Origin): Promise<Reply> {
-  const locale = await service.localeOf(origin);
+export async function answerForm(ctx: ServiceContext, formId: string, answer: FormAnswer, origin: Origin): Promise<Reply> {
+  const locale = await ctx.localeOf(origin);
   try {
-    const form = await loadForm(service, formId, origin);
+    const form = await loadForm(ctx, formId, origin);
     const prompt = answer.prompt !== undefined ? cleanOrThrow(answer.prompt, form.need === 'region', locale) : form.prefill;
     if (form.need === 'zoom') {
       const zoom = checkZoomPrompt(prompt);
       if (!zoom.ok) throw new UserInputError('BAD_INPUT', 'bad --zoom', { detail: t(locale, zoom.reason === 'missing' ? 'input.zoomMissing' : 'input.zoomRange') });
     }
     let maskBase64: string | undefined;
-    if (form.need === 'region') maskBase64 = await buildMask(service, form, answer);
+    if (form.need === 'region') maskBase64 = await buildMask(ctx, form, answer);
     form.answered = true;
-    await service.forms.save(form);
+    await ctx.forms.save(form);
     if (form.need === 'remix') {
-      const record = await service.records.get(form.modalTaskId ?? '');
+      const record = await ctx.records.get(form.modalTaskId ?? '');
       if (!record || record.finished) throw new BotError('FORM_EXPIRED', 'remix task gone');
-      const live = service.tracker.get(record.taskId) ?? record;
-      await submitModal(service, live, { prompt });
+      const live = ctx.tracker.get(record.taskId) ?? record;
+      await submitModal(ctx, live, { prompt });
       return { type: 'task', taskId: record.taskId, ref: record.ref };
     }
-    const parent = await loadParent(service, form.parentTaskId, origin);
+    const parent = await loadParent(ctx, form.parentTaskId, origin);
     const display = `${form.buttonLabel} · ${form.need === 'prompt' ? prompt : parent.prompt}`;
-    return await service.startJob(origin, { kind: 'action', parentTaskId: parent.taskId, customId: form.customId ?? '', pendingModal: { prompt: prompt || undefined, maskBase64 } }, display);
+    return await submit(ctx, origin, { kind: 'action', parentTaskId: parent.taskId, customId: form.customId ?? '', pendingModal: { prompt: prompt || undefined, maskBase64 } }, display);
   } catch (err) {
-    return service.errorReply(locale, err);
+    return ctx.errorReply(locale, err);
   }
 }
 
-export async function cancelForm(service: MjService, formId: string, origin: Origin): Promise<Reply> {
-  const locale = await service.localeOf(origin);
+export async function cancelForm(ctx: ServiceContext, formId: string, origin: Origin): Promise<Reply> {
+  const locale = await ctx.localeOf(origin);
   try {
-    const form = await loadForm(service, formId, origin);
+    const form = await loadForm(ctx, formId, origin);
     form.answered = true;
-    await service.forms.save(form);
+    await ctx.forms.save(form);
     if (form.need === 'remix' && form.modalTaskId) {
-      const record = service.tracker.get(form.modalTaskId);
-      if (record) await service.tracker.failRecord(record, 'MJ_TASK_FAILED', t(locale, 'form.cancelled'));
+      const record = ctx.tracker.get(form.modalTaskId);
+      if (record) await ctx.tracker.failRecord(record, 'MJ_TASK_FAILED', t(locale, 'form.cancelled'));
     }
     return { type: 'message', text: t(locale, 'form.cancelled'), ephemeral: true, replace: true };
   } catch (err) {
-    return service.errorReply(locale, err);
+    return ctx.errorReply(locale, err);
   }
 }
 
-function view(service: MjService, form: FormRecord, locale: Origin['actor']['locale']): FormView {
-  return formView(form, locale, (kind, args) => service.deps.codec.encodeInternal(kind, args), regionLabel);
+function view(ctx: ServiceContext, form: FormRecord, locale: Origin['actor']['locale']): FormView {
+  return formView(form, locale, (kind, args) => ctx.codec.encodeInternal(kind, args), regionLabel);
 }
 
 function cleanOrThrow(raw: string, allowEmpty: boolean, locale: Origin['actor']['locale']): string {
@@ -123,21 +115,21 @@ function cleanOrThrow(raw: string, allowEmpty: boolean, locale: Origin['actor'][
   throw new UserInputError('BAD_INPUT', `prompt ${cleaned.reason}`, { detail });
 }
 
-async function loadParent(service: MjService, taskId: string, origin: Origin): Promise<TaskRecord> {
-  const parent = await service.records.get(taskId);
+async function loadParent(ctx: ServiceContext, taskId: string, origin: Origin): Promise<TaskRecord> {
+  const parent = await ctx.records.get(taskId);
   if (!parent) throw new BotError('BUTTON_EXPIRED', 'parent task record gone');
-  if (!(await service.mayAct(parent.owner, parent.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: parent.owner.name });
+  if (!(await ctx.mayAct(parent.owner, parent.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: parent.owner.name });
   return parent;
 }
 
-async function loadForm(service: MjService, formId: string, origin: Origin): Promise<FormRecord> {
-  const form = await service.forms.get(formId);
+async function loadForm(ctx: ServiceContext, formId: string, origin: Origin): Promise<FormRecord> {
+  const form = await ctx.forms.get(formId);
   if (!form || form.answered) throw new BotError('FORM_EXPIRED', 'form gone or answered');
-  if (!(await service.mayAct(form.owner, form.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: form.owner.name });
+  if (!(await ctx.mayAct(form.owner, form.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: form.owner.name });
   return form;
 }
 
-async function createForm(service: MjService, parent: TaskRecord, customId: string, need: Exclude<FormNeed, 'remix'>, label: string, origin: Origin): Promise<FormRecord> {
+async function createForm(ctx: ServiceContext, parent: TaskRecord, customId: string, need: Exclude<FormNeed, 'remix'>, label: string, origin: Origin): Promise<FormRecord> {
   const form: FormRecord = {
     formId: newFormId(),
     need,
@@ -147,9 +139,9 @@ async function createForm(service: MjService, parent: TaskRecord, customId: stri
     customId,
     prefill: prefillFor(parent, customId, need),
     buttonLabel: label,
-    createdAt: service.now(),
+    createdAt: ctx.now(),
   };
-  await service.forms.save(form);
+  await ctx.forms.save(form);
   return form;
 }
 
@@ -167,11 +159,11 @@ function prefillFor(parent: TaskRecord, customId: string, need: Exclude<FormNeed
   return base;
 }
 
-async function buildMask(service: MjService, form: FormRecord, answer: FormAnswer): Promise<string> {
-  const parent = await service.records.get(form.parentTaskId);
+async function buildMask(ctx: ServiceContext, form: FormRecord, answer: FormAnswer): Promise<string> {
+  const parent = await ctx.records.get(form.parentTaskId);
   const url = parent?.task?.imageUrl;
   if (!url) throw new BotError('BUTTON_EXPIRED', 'parent image unknown');
-  const image = await service.loadImage({ url, taskId: form.parentTaskId });
+  const image = await ctx.loadImage({ url, taskId: form.parentTaskId });
   const size = sniffImage(image.bytes);
   const width = size?.width ?? image.width;
   const height = size?.height ?? image.height;

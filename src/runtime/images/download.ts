@@ -8,7 +8,8 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, request, type Dispatcher } from 'undici';
 import { BotError, UserInputError } from '../../errors.js';
-import { sniffImage, toDataUrl, type ImageMime } from '../../core/domain/images/sniff.js';
+import { imageTooLarge } from '../../core/domain/images/data-url.js';
+import { sniffImage, type ImageMime } from '../../core/domain/images/sniff.js';
 import { isAllowedHost, isPrivateAddress, resolveHost, type ResolvedAddress } from './ssrf.js';
 
 export interface DownloadOptions {
@@ -53,13 +54,7 @@ export function safeUrl(url: URL | string): string {
   }
 }
 
-function maxMb(maxBytes: number): number {
-  return Math.round((maxBytes / (1024 * 1024)) * 10) / 10;
-}
 
-function tooLarge(maxBytes: number, where: string): UserInputError {
-  return new UserInputError('IMAGE_TOO_LARGE', `image larger than ${maxBytes} bytes: ${where}`, { maxMb: maxMb(maxBytes) });
-}
 
 function failed(message: string, context: Record<string, string | number | boolean>, cause?: unknown): BotError {
   return new BotError('IMAGE_DOWNLOAD_FAILED', message, context, cause === undefined ? undefined : { cause });
@@ -107,7 +102,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], declared: strin
   const length = Number(Array.isArray(declared) ? declared[0] : declared);
   if (Number.isFinite(length) && length > maxBytes) {
     discard(body);
-    throw tooLarge(maxBytes, where);
+    throw imageTooLarge(maxBytes, where);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -116,7 +111,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], declared: strin
     total += buf.length;
     if (total > maxBytes) {
       discard(body); // closes the connection: the rest is never read
-      throw tooLarge(maxBytes, where);
+      throw imageTooLarge(maxBytes, where);
     }
     chunks.push(buf);
   }
@@ -180,14 +175,3 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
   }
 }
 
-/**
- * A reference image from a chat (bytes already in hand) as a data URL for `base64Array`.
- * Checks the real type by content (PNG/JPEG/WebP/GIF) and the size.
- */
-export function imageToDataUrl(bytes: Uint8Array, opts: { maxBytes: number }): string {
-  if (bytes.byteLength > opts.maxBytes) throw tooLarge(opts.maxBytes, 'chat attachment');
-  const sniffed = sniffImage(bytes);
-  // A header without a readable size (e.g. a bare PNG signature) is not an image the proxy can use.
-  if (!sniffed || sniffed.width === undefined) throw new UserInputError('IMAGE_INVALID', 'attachment is not a PNG/JPEG/WebP/GIF image');
-  return toDataUrl(bytes, sniffed.mime);
-}

@@ -2,12 +2,9 @@
  * The button catalogue: what each Midjourney proxy button is, how it looks (Midjourney's own,
  * untranslated label), where it sits (Midjourney's row layout) and whether it needs a form.
  */
-import { addMessages, t } from '../i18n/index.js';
-import { buttonMessages } from '../i18n/buttons.js';
+import { t } from '../i18n/index.js';
 import type { ButtonStyle, ButtonView, Locale } from '../types.js';
 import { recognise, type ButtonKind, type FormNeed } from './patterns.js';
-
-addMessages(buttonMessages);
 
 export type { ButtonKind, FormNeed } from './patterns.js';
 

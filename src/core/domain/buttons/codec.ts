@@ -12,7 +12,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { BotError } from '../../../errors.js';
-import type { Store } from '../../../runtime/store.js';
+import type { Store } from '../ports.js';
 import { fieldBytes, packCustomId, unpackCustomId } from './templates.js';
 
 export type DecodedPayload =

@@ -1,8 +1,7 @@
 /**
  * Access control, quotas, the chat's drawing line, /queue, /collab, /gallery and /admin.
- * Importing this file registers the entries (see `addMessages`).
  */
-import { addMessages, type Dictionary } from './index.js';
+import type { Dictionary } from './catalogue.js';
 
 export const accessMessages: Dictionary = {
   // Refusals (shown as the {detail} of QUOTA_EXCEEDED / FORBIDDEN)
@@ -73,4 +72,3 @@ export const accessMessages: Dictionary = {
   'admin.noneRunning': { en: 'No tasks are running.', zh: '当前没有运行中的任务。' },
 };
 
-addMessages(accessMessages);

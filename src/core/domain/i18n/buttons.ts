@@ -1,5 +1,5 @@
 /** Descriptions of what each Midjourney button does (help text, toasts, accessibility). Labels themselves are never translated. */
-import type { Dictionary } from './index.js';
+import type { Dictionary } from './catalogue.js';
 
 export const buttonMessages: Dictionary = {
   'button.upscale': { en: 'Upscale image {n}', zh: '放大第 {n} 张图' },

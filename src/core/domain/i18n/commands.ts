@@ -1,5 +1,5 @@
 /** Texts of the platform-neutral commands in commands/ (registered on import). */
-import { addMessages, type Dictionary } from './index.js';
+import type { Dictionary } from './catalogue.js';
 
 export const commandMessages: Dictionary = {
   // imagine
@@ -95,4 +95,3 @@ export const commandMessages: Dictionary = {
   'cmd.notAnImage': { en: 'Please attach an image.', zh: '请附带一张图片。' },
 };
 
-addMessages(commandMessages);

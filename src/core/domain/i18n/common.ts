@@ -1,5 +1,5 @@
 /** Task status lines and general words shared by every front end. */
-import type { Dictionary } from './index.js';
+import type { Dictionary } from './catalogue.js';
 
 export const commonMessages: Dictionary = {
   'task.submitting': { en: 'Submitting…', zh: '正在提交…' },

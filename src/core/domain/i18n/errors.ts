@@ -1,5 +1,5 @@
 /** User-facing text for every error code (see src/errors.ts). `{detail}` is the proxy's own text when useful. */
-import type { Dictionary } from './index.js';
+import type { Dictionary } from './catalogue.js';
 
 export const errorMessages: Dictionary = {
   'error.MJ_AUTH_FAILED': { en: 'The Midjourney proxy rejected our credentials. Please tell the bot admin.', zh: 'Midjourney 代理拒绝了凭据，请联系机器人管理员。' },

@@ -1,38 +1,24 @@
 /**
- * Localized text (English, Simplified Chinese). Each area keeps its own dictionary file with
- * `{ key: { en, zh } }` entries; `t()` merges them. Placeholders are `{name}`.
+ * The core's texts: the catalogue of every core dictionary, listed here (no registration by
+ * import). Adapters build their own catalogue from `CORE_DICTIONARIES` plus their texts.
  */
-import type { Locale } from '../types.js';
+import { accessMessages } from './access.js';
+import { buttonMessages } from './buttons.js';
+import { createCatalogue, type Dictionary } from './catalogue.js';
+import { commandMessages } from './commands.js';
 import { commonMessages, formMessages } from './common.js';
 import { errorMessages } from './errors.js';
+import { inputMessages } from './input.js';
 
-export type Dictionary = Record<string, { en: string; zh: string }>;
+export { createCatalogue, toLocale, type Catalogue, type Dictionary } from './catalogue.js';
 
-const dictionaries: Dictionary[] = [commonMessages, formMessages, errorMessages];
-const merged = new Map<string, { en: string; zh: string }>();
-for (const dict of dictionaries) for (const [key, value] of Object.entries(dict)) merged.set(key, value);
+export const CORE_DICTIONARIES: readonly Dictionary[] = [commonMessages, formMessages, errorMessages, inputMessages, buttonMessages, accessMessages, commandMessages];
 
-/** Register more entries (used by command and adapter dictionaries). Later entries win. */
-export function addMessages(dict: Dictionary): void {
-  for (const [key, value] of Object.entries(dict)) merged.set(key, value);
-}
+export const coreCatalogue = createCatalogue(CORE_DICTIONARIES);
 
-/** Translate `key` into `locale`, filling `{placeholders}`. Unknown keys come back as the key itself. */
-export function t(locale: Locale, key: string, vars: Record<string, string | number | undefined> = {}): string {
-  const entry = merged.get(key);
-  const template = entry ? entry[locale] : key;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = vars[name];
-    return value === undefined ? `{${name}}` : String(value);
-  });
-}
+/** Translate a core key (see `Catalogue.t`). */
+export const t = coreCatalogue.t;
 
 export function hasMessage(key: string): boolean {
-  return merged.has(key);
-}
-
-/** Map a platform language code (e.g. "zh-CN", "zh-hans", "en-US") to a supported locale. */
-export function toLocale(code: string | undefined, fallback: Locale = 'en'): Locale {
-  if (!code) return fallback;
-  return code.toLowerCase().startsWith('zh') ? 'zh' : code.toLowerCase().startsWith('en') ? 'en' : fallback;
+  return coreCatalogue.has(key);
 }

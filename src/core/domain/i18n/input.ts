@@ -1,5 +1,5 @@
 /** User-facing text for prompt, mask and region problems (registered on import). */
-import { addMessages, type Dictionary } from './index.js';
+import type { Dictionary } from './catalogue.js';
 
 export const inputMessages: Dictionary = {
   'input.promptEmpty': { en: 'Please write a prompt: what should be drawn?', zh: '请输入提示词：想画什么？' },
@@ -27,4 +27,3 @@ export const inputMessages: Dictionary = {
   'region.bottom-right': { en: 'Bottom right', zh: '右下角' },
 };
 
-addMessages(inputMessages);

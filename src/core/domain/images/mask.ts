@@ -6,7 +6,6 @@
 import { PNG } from 'pngjs';
 import { UserInputError } from '../../../errors.js';
 import { t } from '../i18n/index.js';
-import '../i18n/input.js';
 import type { Locale } from '../types.js';
 import { sniffImage, toDataUrl } from './sniff.js';
 

@@ -1,0 +1,138 @@
+/**
+ * The ports: everything the core needs from outside itself, as small interfaces. The MJ client
+ * (src/mj), the runtime (src/runtime: store, fleet, downloads, metrics, health, HTTP server) and
+ * the adapters (src/adapters: presenters) implement them; src/app.ts plugs them in.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MjClient } from '../../mj/client.js';
+import type { Task } from '../../mj/schemas.js';
+import type { ChatQueueView, AccessStats, UserUsage, RunningSlot } from './access-types.js';
+import type { JobSpec } from './jobs.js';
+import type { TaskRecord } from './records.js';
+import type { ChatRef, FormView, MessageRef, Origin, Platform, TaskView } from './types.js';
+
+// === Storage
+
+/** The namespaces the bot keeps. */
+export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg', 'pending', 'adapter'] as const;
+export type Namespace = (typeof NAMESPACES)[number];
+
+/** Persistent key-value state with typed namespaces; values are JSON. */
+export interface Store {
+  get<T>(ns: Namespace, key: string): Promise<T | undefined>;
+  set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(ns: Namespace, key: string): Promise<boolean>;
+  /** All entries of a namespace (used at start-up for the small `open` namespace). */
+  entries<T>(ns: Namespace): AsyncGenerator<[string, T]>;
+  /** Which backend ("sqlite", "redis", "memory") — for logs and health. */
+  readonly kind: string;
+  close(): Promise<void>;
+}
+
+/** A key-value space of one adapter's own (its message bookkeeping), apart from the core's namespaces. */
+export interface KeyValue {
+  get<T>(key: string): Promise<T | undefined>;
+  set<T>(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+
+// === The MJ proxy
+
+/** What the service asks of the MJ proxy client (one per speed mode). */
+export type MjPort = Pick<
+  MjClient,
+  'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'action' | 'modal' | 'fetch' | 'listByCondition' | 'imageSeed' | 'capabilities'
+>;
+
+// === Access control and fair scheduling
+
+/** Admission of jobs: allowlists, quotas, caps and the fair per-chat line (see src/core/access/). */
+export interface JobGate {
+  /** Before anything is shown: throw BotError FORBIDDEN / QUOTA_EXCEEDED to refuse. */
+  check(origin: Origin, spec: JobSpec): Promise<void>;
+  /** Wait for a slot (fair per-chat scheduling); `onWait(position)` keeps the user's message current. */
+  acquire(origin: Origin, onWait: (position: number) => Promise<void>): Promise<void>;
+  /** The submit answered: `taskId` undefined = refused (free the slot at once). */
+  submitted(origin: Origin, taskId: string | undefined): Promise<void>;
+  /** The task ended: free its slot; count it against quotas only if it succeeded. */
+  finished(record: TaskRecord): Promise<void>;
+}
+
+/** What /queue, /gallery and /admin read and change, where access control is on. */
+export interface AccessBook {
+  chatQueue(chat: ChatRef): Promise<ChatQueueView>;
+  running(): Promise<RunningSlot[]>;
+  stats(): Promise<AccessStats>;
+  usage(user: string): Promise<UserUsage>;
+  block(user: string, by: string): Promise<void>;
+  unblock(user: string): Promise<boolean>;
+  grant(user: string, n: number): Promise<number>;
+  gallery(chat: Pick<ChatRef, 'platform' | 'chatId'>, opts?: { sinceMs?: number; limit?: number }): Promise<string[]>;
+}
+
+export type AccessControl = JobGate & AccessBook;
+
+// === Showing tasks (implemented by each adapter)
+
+/** Implemented by each adapter; the service drives every task message through it. */
+export interface Presenter {
+  readonly platform: Platform;
+  /** Create the task's message in answer to `origin`; returns a ref stored with the task. */
+  open(origin: Origin, view: TaskView): Promise<MessageRef>;
+  /** Show a new state of the task. Return a new ref if the message had to be replaced. */
+  update(ref: MessageRef, view: TaskView): Promise<MessageRef | void>;
+  /** Offer a form that appeared after the fact (e.g. remix MODAL seen on fetch): a message with an "open" button. */
+  offerForm(ref: MessageRef, form: FormView): Promise<void>;
+  /** Minimum gap between two non-final updates of one message (coalescing). */
+  readonly minUpdateIntervalMs: number;
+}
+
+// === Several processes (implemented on Redis by src/runtime/fleet.ts)
+
+/** What the service offers the fleet: follow a task here, apply a snapshot, list open tasks. */
+export interface FleetHost {
+  /** Track the task in this process; resolves once it is done here (delivered, or no longer ours). */
+  follow(taskId: string): Promise<void>;
+  /** Is this process tracking the task right now? */
+  owns(taskId: string): boolean;
+  /** Apply a snapshot of a task this process owns. */
+  apply(task: Task): Promise<'applied' | 'ignored' | 'unknown'>;
+  /** Every open task of the fleet (for the one batch poll per tick). */
+  openIds(): Promise<string[]>;
+}
+
+/** Distributes tracking over the processes that share one store. */
+export interface TaskFleet {
+  start(host: FleetHost): Promise<void>;
+  /** Hand a newly submitted task to the fleet (some process will track it). */
+  track(taskId: string): Promise<void>;
+  /** Route a task snapshot (notify) to whichever process owns it. */
+  route(task: Task): Promise<'applied' | 'ignored' | 'unknown' | 'published'>;
+  close(): Promise<void>;
+}
+
+// === Images from the network
+
+export interface FetchedImage {
+  bytes: Buffer;
+  mime: string;
+  ext: string;
+  width?: number;
+  height?: number;
+}
+
+/** A size-capped, SSRF-guarded download (src/runtime/images/download.ts). */
+export type ImageFetcher = (url: string, opts: { maxBytes: number; allowHosts?: string[] }) => Promise<FetchedImage>;
+
+// === Observability and HTTP
+
+/** Told about task outcomes (metrics). Must not throw. */
+export interface ServiceObserver {
+  taskFinished(record: TaskRecord): void;
+}
+
+/** An HTTP route (Telegram webhook, /metrics): return true when it handled the request. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+
+/** A readiness check (/healthz): true = up. A check that throws or hangs counts as down. */
+export type HealthCheck = () => Promise<boolean> | boolean;

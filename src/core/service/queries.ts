@@ -1,0 +1,59 @@
+/** Read-only questions about tasks: a task's card (/task), a result's seed (/seed), a chat's gallery. */
+import type { TaskRecord } from '../domain/records.js';
+import type { ImageRef, Locale, Origin, TaskView } from '../domain/types.js';
+import { taskView } from '../domain/views.js';
+import type { ServiceContext } from './context.js';
+import { buttonRows } from './updates.js';
+
+/** A task as its chat shows it, with its buttons again when it succeeded. */
+export interface TaskCard {
+  view: TaskView;
+  /** The result image (finished tasks only). */
+  image?: ImageRef;
+}
+
+export type SeedAnswer =
+  | { ok: true; taskId: string; seed: string }
+  | { ok: false; reason: 'no-task' | 'not-found' | 'not-finished'; taskId?: string }
+  | { ok: false; reason: 'not-owner'; taskId: string; owner: string };
+
+export interface GalleryItem {
+  taskId: string;
+  image: ImageRef;
+  owner: string;
+  prompt: string;
+}
+
+const sameChat = (record: TaskRecord, origin: Origin) => record.chat.platform === origin.chat.platform && record.chat.chatId === origin.chat.chatId;
+
+/** A task's card for `origin`, or undefined for unknown ids and tasks it may not see (the same answer, so ids cannot be probed). */
+export async function taskCard(ctx: ServiceContext, origin: Origin, taskId: string, locale: Locale): Promise<TaskCard | undefined> {
+  const record = await ctx.records.get(taskId);
+  if (!record || !(sameChat(record, origin) || (await ctx.mayAct(record.owner, record.chat, origin)))) return undefined;
+  const success = record.status === 'SUCCESS' && !record.failure;
+  const view = taskView(record, locale, success ? await buttonRows(ctx, record) : []);
+  return { view, image: success && view.image ? { url: view.image.url, taskId } : undefined };
+}
+
+/** The seed of a finished image: the given task, the replied-to result, or the user's latest. */
+export async function seedOf(ctx: ServiceContext, origin: Origin, taskId: string | undefined): Promise<SeedAnswer> {
+  const id = taskId ?? (await ctx.messages.lastOf(origin.chat.platform, origin.actor.userId));
+  if (!id) return { ok: false, reason: 'no-task' };
+  const record = await ctx.records.get(id);
+  if (!record) return { ok: false, reason: 'not-found', taskId: id };
+  if (!(await ctx.mayAct(record.owner, record.chat, origin))) return { ok: false, reason: 'not-owner', taskId: id, owner: record.owner.name };
+  if (record.status !== 'SUCCESS' || record.failure) return { ok: false, reason: 'not-finished', taskId: id };
+  return { ok: true, taskId: id, seed: await ctx.clientFor().imageSeed(id) };
+}
+
+/** The chat's latest finished images (needs access control, which keeps the list). */
+export async function gallery(ctx: ServiceContext, origin: Origin, limit: number): Promise<GalleryItem[] | undefined> {
+  if (!ctx.access) return undefined;
+  const items: GalleryItem[] = [];
+  for (const taskId of await ctx.access.gallery(origin.chat, { limit })) {
+    const record = await ctx.records.get(taskId);
+    const url = record?.task?.imageUrl;
+    if (record && url) items.push({ taskId, image: { url, taskId }, owner: record.owner.name, prompt: record.prompt });
+  }
+  return items;
+}

@@ -1,0 +1,85 @@
+/**
+ * Submitting a job: admission (gate), the task's message opened, the proxy asked, the binding
+ * persisted before the user is told anything, then tracking started.
+ */
+import { toBotError } from '../../errors.js';
+import { TaskSchema } from '../../mj/schemas.js';
+import type { JobSpec } from '../domain/jobs.js';
+import type { TaskRecord } from '../domain/records.js';
+import type { Origin, Reply } from '../domain/types.js';
+import { failedView, queuedView, submittingView, taskView } from '../domain/views.js';
+import type { ServiceContext } from './context.js';
+import { markSubmitting } from './pending-submits.js';
+import { toRequest } from './requests.js';
+import { onUpdate } from './updates.js';
+
+/**
+ * Submit a job for `origin`: open its message, submit, persist the binding, start tracking.
+ * `display` is what the message shows as the prompt.
+ */
+export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec, display: string): Promise<Reply> {
+  const locale = await ctx.localeOf(origin);
+  const owner = { ...origin.actor, locale };
+  const presenter = ctx.delivery.presenter(origin.chat.platform);
+  if (!presenter) return ctx.errorReply(locale, new Error(`no presenter for ${origin.chat.platform}`));
+  let request;
+  try {
+    request = toRequest(spec, ctx.config.MAX_IMAGE_BYTES);
+    await ctx.gate.check(origin, spec);
+  } catch (err) {
+    return ctx.errorReply(locale, err);
+  }
+  const ref = await presenter.open(origin, submittingView(display, owner.name, locale));
+  await ctx.gate.acquire(origin, async (position) => {
+    await ctx.delivery.push(`submit:${ref.messageId}`, ref, queuedView(display, owner.name, locale, position));
+  });
+  const settings = await ctx.settings.get(origin.chat.platform, origin.actor.userId);
+  const client = ctx.clientFor(settings.mode);
+  // If the process dies during the submit, the next start tells the user instead of leaving "Submitting…".
+  const pendingKey = await markSubmitting(ctx.store, { ref, display, owner });
+  let submitted;
+  try {
+    const caps = await client.capabilities();
+    submitted = await request(client, { notifyHook: caps.notifyHook ? ctx.notifyHook : undefined });
+  } catch (err) {
+    const e = toBotError(err);
+    ctx.logger.info({ code: e.code, kind: spec.kind }, 'submit refused');
+    const detail = (e as { details?: { description?: string } }).details?.description;
+    await ctx.gate.submitted(origin, undefined);
+    await ctx.delivery.push(`submit:${ref.messageId}`, ref, failedView(display, owner.name, locale, e.code, { detail, ...e.context }));
+    await ctx.store.delete('pending', pendingKey);
+    return { type: 'task', ref };
+  }
+  await ctx.gate.submitted(origin, submitted.taskId);
+  const now = ctx.now();
+  const record: TaskRecord = {
+    taskId: submitted.taskId,
+    kind: spec.kind,
+    prompt: display,
+    chat: origin.chat,
+    owner,
+    ref,
+    status: submitted.modal ? 'MODAL' : 'NOT_START',
+    percent: 0,
+    rank: 0,
+    queuePosition: submitted.queuePosition,
+    submittedAt: now,
+    deadline: now + ctx.config.MJ_TASK_TIMEOUT_MS,
+    finished: false,
+    delivered: false,
+    parentTaskId: spec.kind === 'action' ? spec.parentTaskId : undefined,
+    customId: spec.kind === 'action' ? spec.customId : undefined,
+    pendingModal: spec.kind === 'action' ? spec.pendingModal : undefined,
+  };
+  if (submitted.finalPrompt !== undefined) record.task = TaskSchema.parse({ id: record.taskId, status: record.status, properties: { finalPrompt: submitted.finalPrompt } });
+  await ctx.records.save(record);
+  await ctx.store.delete('pending', pendingKey);
+  await ctx.messages.remember(record);
+  // Show the first state before tracking starts, so a fast proxy's result can never be overtaken by it.
+  if (submitted.modal) await onUpdate(ctx, record, 'modal');
+  else void ctx.delivery.push(record.taskId, ref, taskView(record, locale));
+  // In a fleet, hand the task over only once the modal step (if any) is settled in the store.
+  if (ctx.fleet) await ctx.fleet.track(record.taskId);
+  else ctx.tracker.add(record);
+  return { type: 'task', taskId: record.taskId, ref };
+}
