@@ -1,7 +1,7 @@
 /**
- * What each proxy flavour can do (../shared/mj-protocol.md §4 endpoint table, §4.5, §9.1, §10.15).
- * Where the spec marks a Plus endpoint as uncertain ("?" / "✔?": edits, video, cancel), it is
- * allowed: the proxy's own answer (404 → MJ_UNSUPPORTED) is then the judge.
+ * What each proxy flavour can do (docs/protocol.md#endpoints, #flavour-differences).
+ * Where a Plus endpoint is only vaguely documented (edits, video, cancel), it is allowed: the
+ * proxy's own answer (404 → MJ_UNSUPPORTED) is then the judge.
  */
 
 /** The four proxy families the client knows. */
@@ -51,14 +51,14 @@ export function ossChangeFor(customId: string): { action: 'UPSCALE' | 'VARIATION
   return { action: m[1] === 'upsample' ? 'UPSCALE' : 'VARIATION', index };
 }
 
-/** new-api maps customIds to actions by keyword; anything else is `unknown_action` (§9.1). */
+/** new-api maps customIds to actions by keyword; anything else is `unknown_action` (docs/protocol.md#flavour-differences). */
 function newapiAccepts(id: string): boolean {
   if (/^MJ::(Job|Picread)::/i.test(id) && !/^MJ::JOB::/.test(id)) return false; // PicReader, PromptAnalyzer, Picread::Retry
   if (/::(animate_|video_virtual_upscale)/.test(id)) return false;
   return ['upsample', 'variation', 'pan', 'reroll', 'Outpaint', 'CustomZoom', 'Inpaint'].some((k) => id.includes(k));
 }
 
-/** trueai HEAD accepts only the customIds its controller maps to an action (§4.5). */
+/** trueai HEAD accepts only the customIds its controller maps to an action (docs/protocol.md#flavour-differences). */
 function trueaiAccepts(id: string): boolean {
   if (isPromptAnalyzer(id)) return false;
   if (/^MJ::JOB::(upsample|variation|low_variation|high_variation|reroll|pan_\w+|animate_\w+|video_virtual_upscale)/.test(id)) return true;
@@ -84,7 +84,7 @@ export function capabilitiesFor(flavour: Flavour): Capabilities {
   return { flavour, ...FLAGS[flavour], canPress: (customId: string) => canPressOn(flavour, customId) };
 }
 
-/** true if the customId always needs a modal step (CustomZoom, Inpaint, PicReader::N, PromptAnalyzer::N) (§7). */
+/** true if the customId always needs a modal step (CustomZoom, Inpaint, PicReader::N, PromptAnalyzer::N) (docs/protocol.md#modal-flow). */
 export function alwaysNeedsModal(customId: string): boolean {
   return /^MJ::CustomZoom::/.test(customId)
     || /^MJ::Inpaint::/.test(customId)

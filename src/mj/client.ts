@@ -1,6 +1,6 @@
 /**
  * Typed client for the "Midjourney proxy" HTTP API (OSS, Plus, trueai, new-api relays),
- * per ../shared/mj-protocol.md. Submits are never resent unless the request provably never left;
+ * as described in docs/protocol.md. Submits are never resent unless the request provably never left;
  * reads retry transient failures. Every answer is parsed with the zod schemas in schemas.ts.
  */
 import type { Dispatcher } from 'undici';

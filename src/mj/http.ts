@@ -1,6 +1,6 @@
 /**
  * Transport to an MJ proxy (undici, keep-alive, timeouts, JSON) and the ONE place that maps what
- * the proxy answered — or failed to answer — to an `MjError` (../shared/mj-protocol.md §3, §3.1, §10.2).
+ * the proxy answered — or failed to answer — to an `MjError` (docs/protocol.md#return-codes, #error-bodies).
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { MjError, type ErrorCode } from '../errors.js';
@@ -18,7 +18,7 @@ export interface HttpAnswer {
   garbage: boolean;
 }
 
-/** Codes that mean "the proxy accepted the submit" for every implementation (§3). */
+/** Codes that mean "the proxy accepted the submit" for every implementation (docs/protocol.md#return-codes). */
 export const ACCEPTED_CODES = new Set([1, 21, 22]);
 
 type Dict = Record<string, unknown>;
@@ -48,7 +48,7 @@ export function redact(text: string | undefined, secrets: readonly string[]): st
   return out;
 }
 
-/** Protocol `code` → error code for a non-accepted submit envelope (§3 table). */
+/** Protocol `code` → error code for a non-accepted submit envelope (docs/protocol.md#return-codes). */
 function codeToError(code: number, description: string): ErrorCode {
   if (code === 23 || (code === 9 && description.includes('队列已满'))) return 'MJ_QUEUE_FULL';
   if (code === 24) return 'MJ_BANNED_PROMPT';
@@ -58,7 +58,7 @@ function codeToError(code: number, description: string): ErrorCode {
   return 'MJ_SUBMIT_FAILED';
 }
 
-/** new-api local error `{description,type,code}` → error code (§3.1). */
+/** new-api local error `{description,type,code}` → error code (docs/protocol.md#error-bodies). */
 function relayToError(code: number | undefined, description: string): ErrorCode {
   if (/task_no[t]?_found/.test(description)) return 'MJ_NOT_FOUND';
   if (description.includes('unknown_action')) return 'MJ_UNSUPPORTED';

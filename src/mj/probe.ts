@@ -1,5 +1,5 @@
 /**
- * Cheap, side-effect-free detection of the proxy flavour (../shared/mj-protocol.md §4.12, §3.1):
+ * Cheap, side-effect-free detection of the proxy flavour (docs/protocol.md#flavour-detection):
  * fetching an impossible task id answers differently in each implementation, and an empty
  * /submit/action tells OSS (no such endpoint) from Plus (validation error, nothing created).
  */

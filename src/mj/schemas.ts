@@ -1,11 +1,11 @@
 /**
- * Wire schemas of the MJ proxy protocol (../shared/mj-protocol.md §2, §5, §6).
+ * Wire schemas of the MJ proxy protocol (docs/protocol.md#submit-envelope, #task-object, #buttons).
  * Tolerant by design: unknown fields pass through, nulls and missing fields are accepted,
  * `result` may be a string, number, array or null. Shared by the client and the simulator.
  */
 import { z } from 'zod';
 
-/** Task statuses; the open set of values is kept as a string (§5.2, relays add ""). */
+/** Task statuses; the open set of values is kept as a string (relays add ""; docs/protocol.md#task-object). */
 export const TASK_STATUSES = ['NOT_START', 'SUBMITTED', 'MODAL', 'IN_PROGRESS', 'FAILURE', 'SUCCESS', 'CANCEL'] as const;
 export type KnownTaskStatus = (typeof TASK_STATUSES)[number];
 
@@ -65,11 +65,11 @@ export const SubmitResultSchema = z
 export type SubmitResultWire = z.input<typeof SubmitResultSchema>;
 export type SubmitResult = z.output<typeof SubmitResultSchema>;
 
-/** new-api local error body: HTTP 400 `{description,type,code}` (§3.1). */
+/** new-api local error body: HTTP 400 `{description,type,code}` (docs/protocol.md#error-bodies). */
 export const RelayErrorSchema = z.object({ description: z.string(), type: z.string().optional(), code: z.unknown().optional() }).loose();
-/** trueai model-binding / logic error body: `{success:false,code:-1,message}` (§3.1). */
+/** trueai model-binding / logic error body: `{success:false,code:-1,message}` (docs/protocol.md#error-bodies). */
 export const TrueaiErrorSchema = z.object({ success: z.literal(false), message: z.string().optional(), code: z.unknown().optional() }).loose();
-/** OpenAI-style error body used by new-api auth failures (§1). */
+/** OpenAI-style error body used by new-api auth failures (docs/protocol.md#authentication). */
 export const OpenAiErrorSchema = z.object({ error: z.object({ message: z.string().optional(), type: z.string().optional() }).loose() }).loose();
 
 export const BOT_TYPES = ['MID_JOURNEY', 'NIJI_JOURNEY'] as const;

@@ -1,5 +1,6 @@
 /**
- * Turns an accepted submit envelope (code 1/21/22) into `Submitted` (../shared/mj-protocol.md §2, §3, §7, §9.3).
+ * Turns an accepted submit envelope (code 1/21/22) into `Submitted` (docs/protocol.md#submit-envelope, #return-codes,
+ * #modal-flow, #quirks).
  */
 import type { SubmitResult } from './schemas.js';
 
@@ -29,7 +30,7 @@ export function isLegacyExisted(env: SubmitResult): boolean {
 
 /**
  * A relay (new-api) rewrites a modal 21 to code 1 but keeps the body: the modal-wait text still
- * tells that the new task is waiting in MODAL (§7, §9.3). Otherwise the bot sees MODAL on fetch.
+ * tells that the new task is waiting in MODAL (docs/protocol.md#quirks). Otherwise the bot sees MODAL on fetch.
  */
 export function isRewrittenModal(env: SubmitResult): boolean {
   return /^(窗口等待|Waiting for window confirm)$/i.test(env.description.trim());

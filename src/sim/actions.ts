@@ -1,6 +1,6 @@
 /**
  * Button presses and follow-ups: /submit/action, /submit/modal, /submit/change, /submit/simple-change
- * (mj-protocol.md §4.5–4.7, §7).
+ * (docs/protocol.md#button-presses, #modal-flow).
  */
 import { newApiKnowsCustomId, planAction, type ActionPlan } from './buttons.js';
 import { codeError, submitAnswer, type SimAnswer } from './flavours.js';
@@ -35,14 +35,14 @@ export function action(ctx: SimContext, req: SimRequest, parse: BodyParser): Sim
   const taskId = body.taskId == null ? '' : String(body.taskId).trim();
   const customId = text(body.customId);
   if (!taskId || !customId) return codeError(ctx.flavour, 4, '参数错误');
-  // new-api classifies the customId before anything else (§9.1).
+  // new-api classifies the customId before anything else (docs/protocol.md#flavour-differences).
   if (ctx.flavour === 'newapi' && !newApiKnowsCustomId(customId)) return codeError(ctx.flavour, 4, 'unknown_action');
   const parent = ctx.store.get(taskId);
   if (!parent) return missingParent(ctx);
   if (parent.status !== 'SUCCESS') return parentNotReady(ctx);
   const plan = planAction(customId);
   if (!plan || !parent.buttons.some((b) => b.customId === customId)) return unknownAction(ctx);
-  // Plus does not support BOOKMARK; trueai HEAD rejects BOOKMARK and PromptAnalyzer (§4.5).
+  // Plus does not support BOOKMARK; trueai HEAD rejects BOOKMARK and PromptAnalyzer (docs/protocol.md#flavour-differences).
   if (plan.action === 'BOOKMARK') return unknownAction(ctx);
   if (ctx.flavour === 'trueai' && customId.startsWith('MJ::Job::PromptAnalyzer::')) return unknownAction(ctx);
   const forcedRemix = ctx.flavour === 'trueai' && body.enableRemix === true;
@@ -94,7 +94,7 @@ function startChild(
   });
 }
 
-/** Code 21 + a new task in status MODAL waiting for /submit/modal (§7). */
+/** Code 21 + a new task in status MODAL waiting for /submit/modal (docs/protocol.md#modal-flow). */
 function openModal(ctx: SimContext, init: Parameters<SimContext['store']['create']>[0]): SimAnswer {
   const waiting = ctx.flavour === 'trueai' ? 'Waiting for window confirm' : '窗口等待';
   const task = ctx.store.create({
@@ -123,7 +123,7 @@ export function modal(ctx: SimContext, _req: SimRequest, parse: BodyParser): Sim
   const task = ctx.store.get(taskId);
   if (!task) return missingParent(ctx);
   if (task.status !== 'MODAL') return codeError(ctx.flavour, 4, '关联任务状态错误');
-  // Empty prompt: Plus uses the original prompt, trueai the parent's (§4.6).
+  // Empty prompt: Plus uses the original prompt, trueai the parent's (docs/protocol.md#modal-flow).
   const parentPrompt = task.parentId ? ctx.store.get(task.parentId)?.finalPrompt ?? '' : '';
   const prompt = text(body.prompt) || task.finalPrompt || parentPrompt;
   if (!prompt) return codeError(ctx.flavour, 4, 'prompt不能为空');
@@ -175,7 +175,7 @@ export function simpleChange(ctx: SimContext, req: SimRequest, parse: BodyParser
   return changeParent(ctx, req, parsed.value, taskId, kind, Number(match[3] ?? 0));
 }
 
-/** Legacy change: build the same customId OSS would send and run it like a button (§4.7). */
+/** Legacy change: build the same customId OSS would send and run it like a button (docs/protocol.md#button-presses). */
 function changeParent(
   ctx: SimContext,
   req: SimRequest,

@@ -1,5 +1,5 @@
 /**
- * Authentication per flavour (mj-protocol.md §1 "Authentication").
+ * Authentication per flavour (docs/protocol.md#authentication).
  * OSS/Plus: `mj-api-secret` only. trueai: `Authorization` verbatim if present, else `mj-api-secret`
  * (no "Bearer " stripping). new-api: `Authorization` with optional "Bearer " and "sk-", falling
  * back to `mj-api-secret` when Authorization is empty or "midjourney-proxy".

@@ -1,5 +1,5 @@
 /**
- * Button sets exactly as the real proxies report them (mj-protocol.md §6, mj-samples/derived/),
+ * Button sets exactly as the real proxies report them (docs/protocol.md#buttons),
  * and the mapping from a pressed customId to what the proxy does with it.
  */
 import { randomUUID } from 'node:crypto';
@@ -137,7 +137,7 @@ export function planAction(customId: string): ActionPlan | null {
   return null;
 }
 
-/** new-api only knows customIds containing these keywords (§9.1); everything else is `unknown_action`. */
+/** new-api only knows customIds containing these keywords (docs/protocol.md#flavour-differences); everything else is `unknown_action`. */
 export function newApiKnowsCustomId(customId: string): boolean {
   const family = customId.split('::')[1] ?? '';
   if (family === 'Job' || family === 'Picread' || family === 'BOOKMARK') return false;

@@ -1,6 +1,6 @@
 /**
  * `npm run sim` — run the MJ proxy simulator standalone.
- * Usage: npm run sim -- [--port 8080] [--flavour plus|trueai|oss|newapi] [--api-key KEY] [--remix] [--step-ms 700]
+ * Usage: npm run sim -- [--port 8080] [--host 127.0.0.1] [--flavour plus|trueai|oss|newapi] [--api-key KEY] [--remix] [--step-ms 700]
  */
 import { SIM_FLAVOURS, startSimulator, type SimFlavour } from './index.js';
 

@@ -82,14 +82,14 @@ export function acceptedAnswer(ctx: SimContext, task: SimTask, queuedPosition: n
 export function taskDefaults(ctx: SimContext, req: SimRequest, body: { state?: string | null; notifyHook?: string | null }, prompt: string, modes?: readonly string[] | null): Partial<SimTask> {
   return {
     state: body.state ?? null,
-    // new-api strips notifyHook before forwarding (§8).
+    // new-api strips notifyHook before forwarding (docs/protocol.md#notifyhook).
     notifyHook: ctx.flavour === 'newapi' ? null : body.notifyHook?.trim() || null,
     mode: modeOf(req, prompt, modes),
     properties: { ...instanceProperties(ctx.flavour) },
   };
 }
 
-/** trueai's length limits on `state` and `notifyHook` (§4). */
+/** trueai's length limits on `state` and `notifyHook` (docs/protocol.md#submit-endpoints). */
 export function checkLimits(ctx: SimContext, body: { state?: string | null; notifyHook?: string | null }): SimAnswer | null {
   if (ctx.flavour !== 'trueai') return null;
   if ((body.state ?? '').length > 255) return codeError(ctx.flavour, 4, 'State参数过长，最大255字符');

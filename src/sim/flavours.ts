@@ -1,6 +1,6 @@
 /**
  * Everything that differs in what each flavour *emits*: task JSON shape, submit envelopes,
- * new-api's string rewrites, and the error bodies of §3.1.
+ * new-api's string rewrites, and the error bodies (docs/protocol.md#flavour-differences, #error-bodies).
  */
 import type { SubmitResultWire, TaskWire } from '../mj/schemas.js';
 import type { UrlSigner } from './images.js';
@@ -61,7 +61,7 @@ export function taskToWire(task: SimTask, ctx: WireContext): TaskWire {
   return wire;
 }
 
-/** new-api's MidjourneyDto: Go zero values, its own action names, gateway image URLs (§5.1, §9.4). */
+/** new-api's MidjourneyDto: Go zero values, its own action names, gateway image URLs (docs/protocol.md#task-object, #quirks). */
 function newApiTask(task: SimTask, ctx: WireContext): TaskWire {
   let imageUrl = '';
   if (task.imagePath) {
@@ -85,7 +85,7 @@ function newApiTask(task: SimTask, ctx: WireContext): TaskWire {
     videoUrl: task.videoPath ? ctx.signer.sign(ctx.base, task.videoPath) : '',
     videoUrls: null,
     status: task.status,
-    // new-api writes 100% on failures (§9.5).
+    // new-api writes 100% on failures (docs/protocol.md#quirks).
     progress: failure ? '100%' : task.progress,
     failReason: task.failReason ?? '',
     buttons: task.buttons.map((b) => ({ ...b })),
@@ -95,7 +95,7 @@ function newApiTask(task: SimTask, ctx: WireContext): TaskWire {
   } as TaskWire;
 }
 
-/** A submit envelope; new-api rewrites 22→1 always and 21→1 unless INPAINT/CUSTOM_ZOOM (§9.3). */
+/** A submit envelope; new-api rewrites 22→1 always and 21→1 unless INPAINT/CUSTOM_ZOOM (docs/protocol.md#quirks). */
 export function submitAnswer(flavour: SimFlavour, result: SubmitResultWire, relayAction = ''): SimAnswer {
   let body = JSON.stringify({ ...result, properties: result.properties ?? {} });
   if (flavour === 'newapi') {
@@ -138,7 +138,7 @@ export function notFound(flavour: SimFlavour, method: string, path: string): Sim
   }
 }
 
-/** Fetch of an unknown task id (§4.12). */
+/** Fetch of an unknown task id (docs/protocol.md#task-endpoints). */
 export function unknownTask(flavour: SimFlavour): SimAnswer {
   switch (flavour) {
     case 'trueai':

@@ -1,6 +1,6 @@
 /**
  * Serves the simulator's images: task images under `/sim/img/<taskId>/<name>.png`, uploads under
- * `/sim/upload/<token>.<ext>`, and new-api's gateway path `/mj/image/<taskId>` (§9.4).
+ * `/sim/upload/<token>.<ext>`, and new-api's gateway path `/mj/image/<taskId>` (docs/protocol.md#quirks).
  * Signed URLs answer 403 once expired.
  */
 import type { SimContext } from './context.js';

@@ -1,6 +1,6 @@
 /**
  * Embedded MJ proxy simulator: a real node:http server speaking the MJ proxy protocol
- * (../shared/mj-protocol.md) in four flavours. Used by the demo, `npm run sim` and the tests.
+ * (docs/protocol.md#simulator) in four flavours. Used by the demo, `npm run sim` and the tests.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * notifyHook callbacks (mj-protocol.md §8): POST the full task JSON on every state change,
+ * notifyHook callbacks (docs/protocol.md#notifyhook): POST the full task JSON on every state change,
  * fire-and-forget, no retries, errors ignored. With `chaos`, some posts are duplicated and some
  * delayed, so receivers see out-of-order and repeated states like with the real thread pool.
  */

@@ -38,7 +38,7 @@ const SUBMIT_ROUTES: SubmitRoute[] = [
   { path: '/submit/shorten', handler: submit.shorten, flavours: NOT_OSS },
   { path: '/submit/action', handler: actions.action, flavours: NOT_OSS },
   { path: '/submit/modal', handler: actions.modal, flavours: NOT_OSS },
-  // trueai removed change/simple-change in v10 (§4).
+  // trueai removed change/simple-change in v10 (docs/protocol.md#endpoints).
   { path: '/submit/change', handler: actions.change, flavours: ['oss', 'plus', 'newapi'] },
   { path: '/submit/simple-change', handler: actions.simpleChange, flavours: ['oss', 'plus', 'newapi'] },
   { path: '/submit/upload-discord-images', handler: submit.uploadImages, flavours: NOT_OSS },

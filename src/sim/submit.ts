@@ -1,6 +1,6 @@
 /**
  * Submit endpoints that start a new job from user input: imagine, blend, describe, shorten,
- * edits, video, insight-face swap, upload-discord-images (mj-protocol.md §4.1–4.11).
+ * edits, video, insight-face swap, upload-discord-images (docs/protocol.md#submit-endpoints).
  */
 import { createHash } from 'node:crypto';
 import { codeError, okJson, submitAnswer, type SimAnswer } from './flavours.js';
@@ -15,7 +15,7 @@ export type BodyParser = <T>(schema: import('zod').ZodType<T>) => Parsed<T>;
 
 /**
  * Banned-prompt check: OSS/Plus/new-api answer 24 synchronously; trueai accepts and fails the
- * task later with "可能包含敏感词" (§3). Returns an answer to send, or a patch for the task.
+ * task later with "可能包含敏感词" (docs/protocol.md#return-codes). Returns an answer to send, or a patch for the task.
  */
 export function bannedCheck(ctx: SimContext, prompt: string): { answer: SimAnswer } | { patch: Partial<SimTask> } {
   const word = findBannedWord(prompt, ctx.opts.bannedWords);
@@ -40,7 +40,7 @@ export function imagine(ctx: SimContext, req: SimRequest, parse: BodyParser): Si
   if (limits) return limits;
   const images = decodeAll(body.base64Array ?? []);
   if (!images) return codeError(ctx.flavour, 4, 'base64格式错误');
-  // OSS uploads reference images and prepends their URLs to the prompt (§4.1).
+  // OSS uploads reference images and prepends their URLs to the prompt (docs/protocol.md#submit-endpoints).
   const urls = images.map((img) => ctx.base() + storeUpload(ctx, img.bytes, img.mime));
   if (urls.length > 0) prompt = `${urls.join(' ')} ${prompt}`;
   const banned = bannedCheck(ctx, prompt);
@@ -207,7 +207,7 @@ export function swapFace(ctx: SimContext, req: SimRequest, parse: BodyParser): S
   });
 }
 
-/** Upload images "to Discord": `result` is an array of URLs (§4.8); no task is created. */
+/** Upload images "to Discord": `result` is an array of URLs (docs/protocol.md#submit-endpoints); no task is created. */
 export function uploadImages(ctx: SimContext, _req: SimRequest, parse: BodyParser): SimAnswer {
   const parsed = parse(UploadBody);
   if (!parsed.ok) return parsed.answer;

@@ -1,6 +1,6 @@
 /**
  * /mj/task/... endpoints: fetch, list-by-condition (+ trueai list-by-ids), list, image-seed, cancel
- * (mj-protocol.md §4.12–4.15). new-api answers fetch/list from a possibly stale snapshot (§9.4).
+ * (docs/protocol.md#task-endpoints). new-api answers fetch/list from a possibly stale snapshot (docs/protocol.md#quirks).
  */
 import type { TaskWire } from '../mj/schemas.js';
 import { wireOf, type SimContext } from './context.js';

@@ -1,5 +1,5 @@
 /**
- * Task store and life-cycle state machine (mj-protocol.md §5.2):
+ * Task store and life-cycle state machine (docs/protocol.md#simulator):
  * NOT_START (queued) → SUBMITTED "0%" → IN_PROGRESS × progressSteps → SUCCESS "100%" | FAILURE "".
  * MODAL tasks wait outside the queue until /mj/submit/modal. A fixed number of slots run at once.
  */

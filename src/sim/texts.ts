@@ -48,7 +48,7 @@ export function shortenedPrompts(prompt: string): string[] {
   return result;
 }
 
-/** `/shorten` result markdown (shape of mj-samples/plus-shorten-success-task.json). */
+/** `/shorten` result markdown (shape: docs/protocol.md#task-object). */
 export function shortenMarkdown(prompt: string, details: boolean): string {
   const words = prompt.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean);
   const d = digest(prompt);

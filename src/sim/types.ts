@@ -4,7 +4,7 @@
  */
 import type { TaskWire } from '../mj/schemas.js';
 
-/** Which real proxy the simulator imitates (see ../shared/mj-protocol.md, table at the top). */
+/** Which real proxy the simulator imitates (docs/protocol.md#flavours). */
 export type SimFlavour = 'plus' | 'trueai' | 'oss' | 'newapi';
 export const SIM_FLAVOURS: readonly SimFlavour[] = ['plus', 'trueai', 'oss', 'newapi'];
 

@@ -1,5 +1,5 @@
 /**
- * Request body schemas. They only check *types* (a type mismatch is a model-binding error, §3.1);
+ * Request body schemas. They only check *types* (a type mismatch is a model-binding error, docs/protocol.md#error-bodies);
  * semantic checks (blank prompt, 2–5 images...) answer code 4 in the handlers, like the real proxies.
  */
 import { z } from 'zod';

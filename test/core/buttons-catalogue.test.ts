@@ -7,8 +7,8 @@ import { hasMessage } from '../../src/core/domain/i18n/index.js';
 import { ButtonSchema, type Button } from '../../src/mj/schemas.js';
 import { buttonsFor } from '../../src/sim/buttons.js';
 
-const U = '39d7cf9f-c2f0-4adf-a124-0020fb9f867f';
-const root = new URL('../../../shared/mj-samples/', import.meta.url);
+const U = '81b242ce-ab3e-4d9c-ad5f-8051084f1736';
+const root = new URL('../fixtures/mj/buttons/', import.meta.url);
 const loadButtons = (name: string): Button[] =>
   (JSON.parse(readFileSync(fileURLToPath(new URL(name, root)), 'utf8')) as unknown[]).map((b) => ButtonSchema.parse(b));
 const btn = (customId: string, label = '', emoji = '', style = 2): Button => ButtonSchema.parse({ customId, label, emoji, style, type: 2 });
@@ -16,7 +16,7 @@ const all = (): boolean => true;
 /** What a user sees on each laid-out button: the label, or the emoji for emoji-only buttons. */
 const faces = (rows: ButtonInfo[][]): string[][] => rows.map((row) => row.map((b) => b.label || b.emoji || ''));
 
-// Every row of the spec §6 table: [customId, proxy label, proxy emoji, kind, shown label, shown emoji, index, form]
+// Every row of the button table (docs/protocol.md#buttons): [customId, proxy label, proxy emoji, kind, shown label, shown emoji, index, form]
 type Row = [string, string, string, ButtonInfo['kind'], string, string | undefined, number | undefined, ButtonInfo['form']];
 const SPEC_TABLE: Row[] = [
   [`MJ::JOB::upsample::1::${U}`, 'U1', '', 'upscale', 'U1', undefined, 1, undefined],
@@ -117,13 +117,13 @@ describe('describeButton', () => {
 
 describe('layoutButtons', () => {
   it('lays out a grid like Midjourney: U1–U4 and reroll, then V1–V4', () => {
-    const rows = layoutButtons(loadButtons('derived/imagine-grid-buttons-constructed.json'), all);
+    const rows = layoutButtons(loadButtons('grid-imagine.json'), all);
     expect(faces(rows)).toEqual([['U1', 'U2', 'U3', 'U4', '🔄'], ['V1', 'V2', 'V3', 'V4']]);
     expect(rows.flat().map((b) => b.kind)).toEqual([...Array(4).fill('upscale'), 'reroll', ...Array(4).fill('variation')]);
   });
 
   it('lays out a v6 upscale in four rows: upscale, vary, zoom, pan', () => {
-    const rows = layoutButtons(loadButtons('derived/upscale-v6-solo-buttons.json'), all);
+    const rows = layoutButtons(loadButtons('upscale-v6-solo.json'), all);
     expect(faces(rows)).toEqual([
       ['Upscale (Subtle)', 'Upscale (Creative)'],
       ['Vary (Subtle)', 'Vary (Strong)', 'Vary (Region)'],
@@ -134,7 +134,7 @@ describe('layoutButtons', () => {
   });
 
   it('lays out a v7 upscale with animate and bookmark last, and hides bookmark when it cannot be pressed', () => {
-    const buttons = loadButtons('derived/upscale-v7-solo-buttons.json');
+    const buttons = loadButtons('upscale-v7-solo.json');
     const shown = layoutButtons(buttons, all);
     expect(shown).toHaveLength(5);
     expect(faces(shown)[4]).toEqual(['Animate (High motion)', 'Animate (Low motion)', '❤️']);
@@ -145,15 +145,15 @@ describe('layoutButtons', () => {
   });
 
   it('lays out describe results as keycaps and retry, with a repaired retry emoji', () => {
-    const rows = layoutButtons(loadButtons('trueai-describe-buttons-synthesized.json'), all);
+    const rows = layoutButtons(loadButtons('describe-trueai-synthesized.json'), all);
     expect(faces(rows)).toEqual([['1️⃣', '2️⃣', '3️⃣', '4️⃣', '🔄']]);
     expect(rows[0]?.slice(0, 4).every((b) => b.form === 'prompt')).toBe(true);
-    const withAll = layoutButtons([...loadButtons('trueai-describe-buttons-synthesized.json'), btn('MJ::Job::PicReader::all', '🎉Imagine all')], all);
+    const withAll = layoutButtons([...loadButtons('describe-trueai-synthesized.json'), btn('MJ::Job::PicReader::all', '🎉Imagine all')], all);
     expect(faces(withAll)).toEqual([['1️⃣', '2️⃣', '3️⃣', '4️⃣', '🔄'], ['🎉Imagine all']]);
   });
 
   it('hides PicReader buttons behind a relay that rejects them', () => {
-    const rows = layoutButtons(loadButtons('trueai-describe-buttons-synthesized.json'), (id) => !id.includes('PicReader'));
+    const rows = layoutButtons(loadButtons('describe-trueai-synthesized.json'), (id) => !id.includes('PicReader'));
     expect(faces(rows)).toEqual([['🔄']]);
   });
 
@@ -218,8 +218,8 @@ describe('layoutButtons', () => {
   });
 
   it('recognises every sample button the proxies are known to send', () => {
-    const dir = fileURLToPath(new URL('derived/', root));
-    const files = [...readdirSync(dir).map((f) => `derived/${f}`), 'trueai-describe-buttons-synthesized.json'];
+    const files = readdirSync(fileURLToPath(root)).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
     for (const file of files) {
       for (const b of loadButtons(file)) expect(describeButton(b).kind, `${file} ${b.customId}`).not.toBe('unknown');
     }

@@ -41,7 +41,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-/** Every customId shape of mj-protocol.md §6 for one image uuid. */
+/** Every customId shape of docs/protocol.md#buttons for one image uuid. */
 const specIds = (u: string, n: number): string[] => [
   `MJ::JOB::upsample::${n}::${u}`, `MJ::JOB::variation::${n}::${u}`, `MJ::JOB::reroll::0::${u}::SOLO`,
   `MJ::JOB::upsample_v6_2x_subtle::1::${u}::SOLO`, `MJ::JOB::upsample_v6_2x_creative::1::${u}::SOLO`,

@@ -16,7 +16,7 @@ import {
 } from '../../src/core/domain/prompt.js';
 import { numbered, shortenedPrompts, shortenMarkdown } from '../../src/sim/texts.js';
 
-const SAMPLES = new URL('../../../shared/mj-samples/', import.meta.url);
+const SAMPLES = new URL('../fixtures/mj/', import.meta.url);
 
 function sample(name: string): { properties: Record<string, string> } {
   return JSON.parse(readFileSync(new URL(name, SAMPLES), 'utf8')) as { properties: Record<string, string> };
@@ -177,30 +177,40 @@ describe('parameters', () => {
 });
 
 describe('splitNumberedPrompts', () => {
-  it('splits a /describe result into its four prompts (OSS and Plus samples, English and Chinese)', () => {
-    const expected = ['Cat --ar 5:4', 'Cat2 --ar 5:4', 'Cat3 --ar 5:4', 'Cat4 --ar 5:4'];
-    expect(splitNumberedPrompts(sample('describe-success-task-opensource.json').properties.finalPrompt ?? '')).toEqual(expected);
-    const plus = sample('plus-describe-success-task.json').properties;
+  it('splits a /describe result into its four prompts (OSS and Plus fixtures, English and Chinese)', () => {
+    const expected = [
+      'a paper boat drifting on a puddle, overcast light --ar 4:3',
+      'folded newspaper boat, rainy street, shallow depth of field --ar 4:3',
+      'a small white boat on dark water, minimalism --ar 4:3',
+      'origami ship in a rain puddle, reflections --ar 4:3',
+    ];
+    expect(splitNumberedPrompts(sample('task-describe-oss.json').properties.finalPrompt ?? '')).toEqual(expected);
+    const plus = sample('task-describe-plus.json').properties;
     expect(splitNumberedPrompts(plus.finalPrompt ?? '')).toEqual(expected);
-    expect(splitNumberedPrompts(plus.finalZhPrompt ?? '')).toEqual(['猫 --ar 5:4', '猫2 --ar 5:4', '猫3 --ar 5:4', '猫4 --ar 5:4']);
+    expect(splitNumberedPrompts(plus.finalZhPrompt ?? '')).toEqual([
+      '水坑上漂着的纸船，阴天的光线 --ar 4:3',
+      '报纸折的小船，雨中的街道，浅景深 --ar 4:3',
+      '深色水面上的白色小船，极简主义 --ar 4:3',
+      '雨水坑里的折纸船，倒影 --ar 4:3',
+    ]);
   });
 
   it('takes only the "Shortened prompts" of a /shorten result, not the important tokens', () => {
-    const prompts = splitNumberedPrompts(sample('plus-shorten-success-task.json').properties.finalPrompt ?? '');
+    const prompts = splitNumberedPrompts(sample('task-shorten-plus.json').properties.finalPrompt ?? '');
     expect(prompts).toEqual([
-      'appdash appdash, draftsmanship, commission for, ethereal, toonami',
-      'appdash appdash, draftsmanship, commission, toonami',
-      'appdash appdash, draftsmanship, toonami',
-      'appdash appdash, toonami',
-      'appdash appdash',
+      'lighthouse lighthouse, linework, commissioned piece, misty, vaporwave',
+      'lighthouse lighthouse, linework, commissioned, vaporwave',
+      'lighthouse lighthouse, linework, vaporwave',
+      'lighthouse lighthouse, vaporwave',
+      'lighthouse lighthouse',
     ]);
   });
 
   it('ignores the weight bars of a "Show Details" result', () => {
-    const prompts = splitNumberedPrompts(sample('plus-shorten-show-details-task.json').properties.finalPrompt ?? '');
+    const prompts = splitNumberedPrompts(sample('task-shorten-show-details-plus.json').properties.finalPrompt ?? '');
     expect(prompts).toHaveLength(5);
-    expect(prompts[0]).toBe('appdash appdash, draftsmanship, commission for, ethereal, toonami');
-    expect(prompts[4]).toBe('appdash app');
+    expect(prompts[0]).toBe('lighthouse lighthouse, linework, commissioned piece, misty, vaporwave');
+    expect(prompts[4]).toBe('lighthouse light');
     expect(prompts.join(' ')).not.toMatch(/[█░#*]/);
   });
 

@@ -5,8 +5,8 @@ import { toMjError } from '../../src/mj/http.js';
 import { ButtonSchema, SubmitResultSchema, TaskSchema } from '../../src/mj/schemas.js';
 import { toSubmitted } from '../../src/mj/submitted.js';
 
-const root = new URL('../../../shared/mj-samples/', import.meta.url);
-const files = ['', 'derived/'].flatMap((dir) =>
+const root = new URL('../fixtures/mj/', import.meta.url);
+const files = ['', 'buttons/'].flatMap((dir) =>
   readdirSync(fileURLToPath(new URL(dir, root))).filter((f) => f.endsWith('.json')).map((f) => `${dir}${f}`));
 const load = (name: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(name, root)), 'utf8'));
 
@@ -19,21 +19,26 @@ function kindOf(json: unknown): Kind {
   return 'request';
 }
 
-/** What the client must make of each captured submit answer. */
+/** What the client must make of each submit answer in test/fixtures/mj. */
 const submitExpectations: Record<string, Record<string, unknown>> = {
-  'submit-success-code1.json': { taskId: '8498455807619990', code: 1, modal: false },
-  'plus-submit-success-code1.json': { taskId: '14001929738841620', code: 1, modal: false },
-  'submit-in-queue-code22.json': { taskId: '0741798445574458', code: 22, queuePosition: 1 },
-  'relay-submit-in-queue-rewritten-code1.json': { taskId: '1732502563006031', code: 1, queuePosition: 9 },
-  'submit-existed-code21-legacy-upscale.json': { taskId: '0741798445574458', code: 21, modal: false },
-  'plus-action-modal-wait-code21.json': { taskId: '14001929738841620', code: 21, modal: true },
-  'plus-image-seed-success.json': { taskId: '636646138', code: 1 },
+  'submit-ok-oss.json': { taskId: '1730419261482317', code: 1, modal: false },
+  'submit-ok-plus.json': { taskId: '1730420011905264', code: 1, modal: false },
+  'submit-ok-numeric-result.json': { taskId: '1730441200456789', code: 1, modal: false },
+  'submit-queued-code22.json': { taskId: '0614270935518830', code: 22, queuePosition: 3 },
+  'submit-queued-relay-rewritten-code1.json': { taskId: '1730433370211046', code: 1, queuePosition: 5, modal: false },
+  'submit-exists-code21-legacy-oss.json': { taskId: '0622931104467725', code: 21, modal: false },
+  'submit-modal-wait-code21-plus.json': { taskId: '1730437718230591', code: 21, modal: true },
+  'submit-modal-wait-code21-trueai.json': { taskId: '1730437802044173', code: 21, modal: true, finalPrompt: 'a paper boat in the rain, watercolor --ar 3:2 --v 6.1' },
+  'submit-modal-wait-relay-rewritten-code1.json': { taskId: '1730437900617382', code: 1, modal: true },
+  'submit-imagine-all-trueai.json': { taskId: '1730438104772811', code: 1, extraTaskIds: ['1730438104773590', '1730438104774032', '1730438104775968'] },
+  'image-seed-plus.json': { taskId: '2093847561', code: 1 },
   'submit-queue-full-code23.json': { error: 'MJ_QUEUE_FULL' },
-  'submit-banned-prompt-code24.json': { error: 'MJ_BANNED_PROMPT', bannedWord: 'nude' },
+  'submit-queue-full-code9-trueai.json': { error: 'MJ_QUEUE_FULL' },
+  'submit-banned-prompt-code24.json': { error: 'MJ_BANNED_PROMPT', bannedWord: 'blood' },
 };
 
-describe('every published sample is understood', () => {
-  it('finds the sample folder with files of every kind', () => {
+describe('every fixture is understood', () => {
+  it('finds the fixture folder with files of every kind', () => {
     const kinds = new Set(files.map((f) => kindOf(load(f))));
     expect([...kinds].sort()).toEqual(['buttons', 'request', 'submit', 'task']);
   });

@@ -10,10 +10,10 @@ import { SIM_KEY, clientFor, closeAll, settle, sim } from './sim-helpers.js';
 afterEach(closeAll);
 
 const caught = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as MjError);
-const sample = <T>(name: string): T => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../shared/mj-samples/${name}`, import.meta.url)), 'utf8')) as T;
+const sample = <T>(name: string): T => JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/mj/${name}`, import.meta.url)), 'utf8')) as T;
 
 describe('authentication per flavour', () => {
-  // Which header styles each real proxy accepts (mj-protocol.md §1).
+  // Which header styles each real proxy accepts (docs/protocol.md#authentication).
   const accepted: Record<Flavour, AuthHeader[]> = {
     oss: ['mj-api-secret'],
     plus: ['mj-api-secret'],
@@ -135,10 +135,10 @@ describe('paths and samples', () => {
     expect(s.requests.every((r) => r.path.startsWith('/mj-fast/mj/'))).toBe(true);
   });
 
-  it('gets the published Plus request samples accepted', async () => {
+  it('gets the Plus request fixtures accepted', async () => {
     const s = await sim({ flavour: 'plus' });
     const client = clientFor(s, { flavour: 'plus' });
-    expect((await client.imagine(sample<ImagineRequest>('plus-imagine-request-full-fields.json'))).code).toBe(1);
-    expect((await client.shorten(sample<ShortenRequest>('plus-shorten-request.json'))).code).toBe(1);
+    expect((await client.imagine(sample<ImagineRequest>('request-imagine-plus-full.json'))).code).toBe(1);
+    expect((await client.shorten(sample<ShortenRequest>('request-shorten-plus.json'))).code).toBe(1);
   });
 });

@@ -81,7 +81,7 @@ export function messageJson(w: World, m: FakeMessage): Record<string, unknown> {
   };
 }
 
-/** Fields every interaction carries (platform-notes §1.2). */
+/** Fields every interaction carries (Discord API docs, "Interaction Object"). */
 export function interactionBase(
   w: World,
   o: { id: string; token: string; type: number; data: unknown; user: FakeUser; locale?: string; joinedAt: string },

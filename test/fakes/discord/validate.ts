@@ -1,6 +1,6 @@
 /**
  * Discord's documented limits on message bodies, components and modals, answered with the API's
- * nested 50035 "Invalid Form Body" errors. Limits: platform-notes §3 (discord-api-docs).
+ * nested 50035 "Invalid Form Body" errors. Limits as published in Discord's API documentation (discord-api-docs).
  */
 import { FormErrors } from './errors.js';
 
