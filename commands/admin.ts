@@ -6,6 +6,7 @@ import { parseUserKey } from '../src/core/access/keys.js';
 import { t } from '../src/core/domain/i18n/index.js';
 import type { Locale, Origin, Reply } from '../src/core/domain/types.js';
 import type { MjService } from '../src/core/service/service.js';
+import { textOf } from './shared.js';
 import type { Command } from './types.js';
 
 const MAX_GRANT = 10_000;
@@ -25,7 +26,7 @@ export default {
   textOption: 'args',
   async execute(input, { service, origin, locale }) {
     if (!service.isAdmin(origin)) return { type: 'error', code: 'FORBIDDEN', text: t(locale, 'admin.only') };
-    const [sub = '', ...rest] = String(input.args ?? '').trim().split(/\s+/);
+    const [sub = '', ...rest] = textOf(input.args).trim().split(/\s+/);
     const text = await run(sub.toLowerCase(), rest, service, origin, locale);
     return { type: 'message', text: text ?? t(locale, 'access.off'), ephemeral: true } satisfies Reply;
   },

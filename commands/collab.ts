@@ -1,5 +1,6 @@
 /** /collab on|off — chat admins let anyone in the chat press any result's buttons. */
 import { t } from '../src/core/domain/i18n/index.js';
+import { textOf } from './shared.js';
 import type { Command } from './types.js';
 
 const ON = new Set(['on', 'true', 'yes', '1', '开', '开启']);
@@ -23,7 +24,7 @@ export default {
   textOption: 'args',
   needsChatAdmin: true,
   async execute(input, { service, origin, locale }) {
-    const arg = String(input.args ?? '').trim().toLowerCase();
+    const arg = textOf(input.args).trim().toLowerCase();
     const wanted = ON.has(arg) ? true : OFF.has(arg) ? false : undefined;
     if (wanted === undefined) {
       const current = await service.isCollaborative(origin.chat);

@@ -46,6 +46,11 @@ export function imageList(locale: Locale) {
   return z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(imageSchema(error), { error }));
 }
 
+/** A free-text option as text ('' for anything else: adapters only send strings and numbers). */
+export function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
 /** An optional free-text option (numbers from adapters are accepted as text). */
 export const optionalText = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().optional());
 

@@ -1,6 +1,8 @@
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import admin from '../../commands/admin.js';
 import blend from '../../commands/blend.js';
+import collab from '../../commands/collab.js';
 import describeCommand from '../../commands/describe.js';
 import faceswap from '../../commands/faceswap.js';
 import imagine from '../../commands/imagine.js';
@@ -74,4 +76,16 @@ describe('command input validation', () => {
       });
     }
   }
+});
+
+describe('free-text options that are not text', () => {
+  // Adapters only send strings and numbers; an object whose toString is not a function once threw here.
+  it.each([
+    ['collab', collab],
+    ['admin', admin],
+  ] as const)('/%s answers with a message instead of throwing', async (_name, command) => {
+    const hostile = { toString: [] } as unknown as string;
+    const reply = await stack.run(command, { args: hostile }, user('odd-input'));
+    expect(['message', 'error']).toContain(reply.type);
+  });
 });

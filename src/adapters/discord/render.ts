@@ -1,6 +1,6 @@
 /**
  * Pure rendering of neutral views into Discord message parts (embeds, action rows, modals,
- * selects) within Discord's documented limits (platform-notes §3): custom_id ≤ 100, button label
+ * selects) within Discord's documented limits (the message components and modal pages of Discord's API docs): custom_id ≤ 100, button label
  * ≤ 80, ≤ 5 buttons per row, ≤ 5 rows, modal title ≤ 45, text input value ≤ 4000, placeholder ≤ 100.
  */
 import { chunkText } from '../../core/domain/text.js';

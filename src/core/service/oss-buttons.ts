@@ -1,7 +1,7 @@
 /**
  * The open-source proxy returns no `buttons`. For its grid results we offer U1–U4, 🔄, V1–V4 in
- * the customId form the proxy itself sends to Discord (api-params/*.json), which the client
- * turns into /mj/submit/change calls — the documented shortcut, not a guess.
+ * the customId form the proxy itself sends to Discord, which the client turns into
+ * /mj/submit/change calls (docs/protocol.md#quirks).
  */
 import type { Flavour } from '../../mj/capabilities.js';
 import type { Button, Task } from '../../mj/schemas.js';

@@ -1,5 +1,5 @@
 /**
- * Recognition of Midjourney proxy button customIds (mj-protocol.md §6). Pure classification:
+ * Recognition of Midjourney proxy button customIds (docs/protocol.md#buttons; the ones that ask for input: #modal-flow). Pure classification:
  * the customId itself is never rebuilt or altered — callers keep it as an opaque string.
  */
 
