@@ -3,7 +3,7 @@
  * as JSON. Variants: `mjbot memory://`, `mjbot sqlite://<path>`, `naive`.
  */
 import { silentLogger } from '../src/log.js';
-import { RecordStore } from '../src/core/domain/records.js';
+import { RecordStore } from '../src/core/domain/stores.js';
 import { openStore } from '../src/runtime/store.js';
 import { Tracker } from '../src/core/service/tracker.js';
 import { sampleRecord, sampleTask } from './util.js';

@@ -5,7 +5,7 @@
  */
 import { silentLogger } from '../src/log.js';
 import { MjClient } from '../src/mj/client.js';
-import { RecordStore } from '../src/core/domain/records.js';
+import { RecordStore } from '../src/core/domain/stores.js';
 import { openStore } from '../src/runtime/store.js';
 import { Tracker } from '../src/core/service/tracker.js';
 import { startSimulator, type Simulator } from '../src/sim/index.js';

@@ -1,4 +1,4 @@
-/** Every command, in menu order; front ends register these and look them up by name. */
+/** Every command, in menu order; adapters register these and look them up by name. */
 import admin from './admin.js';
 import blend from './blend.js';
 import collab from './collab.js';

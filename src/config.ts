@@ -18,7 +18,6 @@ const list = z.preprocess(emptyToUndefined, z.string().optional())
   .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
 
 export const MJ_FLAVOURS = ['auto', 'oss', 'plus', 'trueai', 'newapi'] as const;
-export type MjFlavour = (typeof MJ_FLAVOURS)[number];
 
 export const ConfigSchema = z.object({
   /** The part of the proxy URL before `/mj` (may carry its own path prefix). Unset = embedded simulator. */

@@ -83,11 +83,3 @@ function canPressOn(flavour: Flavour, customId: string): boolean {
 export function capabilitiesFor(flavour: Flavour): Capabilities {
   return { flavour, ...FLAGS[flavour], canPress: (customId: string) => canPressOn(flavour, customId) };
 }
-
-/** true if the customId always needs a modal step (CustomZoom, Inpaint, PicReader::N, PromptAnalyzer::N) (docs/protocol.md#modal-flow). */
-export function alwaysNeedsModal(customId: string): boolean {
-  return /^MJ::CustomZoom::/.test(customId)
-    || /^MJ::Inpaint::/.test(customId)
-    || /^MJ::Job::PicReader::\d+$/i.test(customId)
-    || /^MJ::JOB::PromptAnalyzer::\d+$/i.test(customId);
-}

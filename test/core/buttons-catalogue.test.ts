@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeButton, layoutButtons, type ButtonInfo } from '../../src/core/domain/buttons/index.js';
-import { hasMessage } from '../../src/core/domain/i18n/index.js';
+import { coreCatalogue } from '../../src/core/domain/i18n/index.js';
 import { ButtonSchema, type Button } from '../../src/mj/schemas.js';
 import { buttonsFor } from '../../src/sim/buttons.js';
 
@@ -111,7 +111,7 @@ describe('describeButton', () => {
         expect(hint.length).toBeGreaterThan(3);
       }
     }
-    expect(hasMessage('button.upscale')).toBe(true);
+    expect(coreCatalogue.has('button.upscale')).toBe(true);
   });
 });
 

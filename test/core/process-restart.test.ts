@@ -1,5 +1,5 @@
 /**
- * A real bot process (`npm start`'s entry, console front end) is killed with SIGKILL in the
+ * A real bot process (`npm start`'s entry, console adapter) is killed with SIGKILL in the
  * middle of a task and started again on the same SQLite file: the result arrives once.
  */
 import { existsSync } from 'node:fs';

@@ -12,7 +12,6 @@ import {
   parseZoom,
   setParam,
   splitNumberedPrompts,
-  stripModeFlags,
 } from '../../src/core/domain/prompt.js';
 import { numbered, shortenedPrompts, shortenMarkdown } from '../../src/sim/texts.js';
 
@@ -170,10 +169,6 @@ describe('parameters', () => {
     expect(applyDefaults(prompt, defaults)).toBe(expected);
   });
 
-  it('strips speed flags and nothing else', () => {
-    expect(stripModeFlags('a fast cat --fast --v 6 --RELAX --turbo')).toBe('a fast cat --v 6');
-    expect(stripModeFlags('a cat --fastest')).toBe('a cat --fastest');
-  });
 });
 
 describe('splitNumberedPrompts', () => {

@@ -97,7 +97,7 @@ describe('Discord buttons and forms', () => {
     const grid = await resultOf(fake, fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a forged press' }] }));
     const genuine = buttonId(grid, 'U1');
     const forged = `${genuine.slice(0, -2)}${genuine.endsWith('AA') ? 'BB' : 'AA'}`;
-    const posted = (await stack.frontend.client.rest.post(Routes.channelMessages(fake.channelId), {
+    const posted = (await stack.adapter.client.rest.post(Routes.channelMessages(fake.channelId), {
       body: { content: 'copy', components: [{ type: 1, components: [{ type: 2, style: 2, label: 'U1', custom_id: forged }] }] },
     })) as { id: string };
     const before = submits(stack);

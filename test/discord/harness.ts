@@ -1,6 +1,6 @@
 /**
  * Discord end-to-end stack: the fake Discord (gateway + REST on 127.0.0.1), the MJ simulator,
- * and the real app + Discord front end started the way `npm start` starts them.
+ * and the real app + Discord adapter started the way `npm start` starts them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,8 @@ export interface DiscordStack {
   fake: FakeDiscord;
   sim: Simulator;
   app: App;
-  frontend: DiscordAdapter;
-  /** Stop the front end and the app (not the fake or the simulator) and start both again on the same store. */
+  adapter: DiscordAdapter;
+  /** Stop the adapter and the app (not the fake or the simulator) and start both again on the same store. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,17 +48,17 @@ export async function startStack(opts: StackOptions = {}): Promise<DiscordStack>
     BOT_SECRET: 'discord-test-secret-0123456789abcdef',
     ...opts.env,
   });
-  const boot = async (): Promise<{ app: App; frontend: DiscordAdapter }> => {
+  const boot = async (): Promise<{ app: App; adapter: DiscordAdapter }> => {
     const app = await createApp(config, silentLogger(), { simStepMs: 20, adapters: false });
-    const frontend = createDiscordAdapter(app.adapterDeps('discord'), { token: fake.token, apiBase: fake.apiBase, minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 250 });
-    await frontend.start();
+    const adapter = createDiscordAdapter(app.adapterDeps('discord'), { token: fake.token, apiBase: fake.apiBase, minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 250 });
+    await adapter.start();
     await app.service.start();
-    return { app, frontend };
+    return { app, adapter };
   };
   let running = await boot();
   await fake.ready();
   const stop = async (): Promise<void> => {
-    await running.frontend.close();
+    await running.adapter.close();
     await running.app.close();
   };
   return {
@@ -67,8 +67,8 @@ export async function startStack(opts: StackOptions = {}): Promise<DiscordStack>
     get app() {
       return running.app;
     },
-    get frontend() {
-      return running.frontend;
+    get adapter() {
+      return running.adapter;
     },
     async restart() {
       await stop();

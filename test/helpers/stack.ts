@@ -1,7 +1,7 @@
 /**
  * A full bot stack for tests: the embedded MJ simulator over real HTTP on 127.0.0.1, a real
  * MjClient, an in-memory store, the signed button codec and the real MjService (started).
- * No presenter is attached: attach the front end under test (or a recording one) yourself.
+ * No presenter is attached: attach the adapter under test (or a recording one) yourself.
  */
 import { allCommands, internalButtonsOf } from '../../commands/index.js';
 import { parseConfig, type Config } from '../../src/config.js';
@@ -10,7 +10,7 @@ import { MjClient } from '../../src/mj/client.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
 import { createButtonCodec, type ButtonCodec } from '../../src/core/domain/buttons/codec.js';
 import type { AccessControl, ServiceObserver } from '../../src/core/domain/ports.js';
-import { RecordStore } from '../../src/core/domain/records.js';
+import { RecordStore } from '../../src/core/domain/stores.js';
 import { MjService } from '../../src/core/service/service.js';
 import { downloadImage } from '../../src/runtime/images/download.js';
 import { adapterState, openStore, type Store } from '../../src/runtime/store.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MjError } from '../../src/errors.js';
-import { alwaysNeedsModal, capabilitiesFor, type Flavour } from '../../src/mj/capabilities.js';
+import { capabilitiesFor, type Flavour } from '../../src/mj/capabilities.js';
 import { PROBE_TASK_ID } from '../../src/mj/probe.js';
 import { mockProxy, type MockProxy } from './mock-proxy.js';
 
@@ -106,14 +106,6 @@ describe('capabilities', () => {
     expect(pressable('newapi')).toEqual(['u1', 'reroll', 'subtle', 'zoom']);
   });
 
-  it('knows which buttons always open a modal', () => {
-    expect(alwaysNeedsModal(`MJ::CustomZoom::${hash}`)).toBe(true);
-    expect(alwaysNeedsModal(`MJ::Inpaint::1::${hash}::SOLO`)).toBe(true);
-    expect(alwaysNeedsModal('MJ::Job::PicReader::3')).toBe(true);
-    expect(alwaysNeedsModal('MJ::Job::PromptAnalyzer::5')).toBe(true);
-    expect(alwaysNeedsModal('MJ::Job::PicReader::all')).toBe(false);
-    expect(alwaysNeedsModal(`MJ::JOB::variation::1::${hash}`)).toBe(false);
-  });
 
   it('says new-api strips notify hooks and OSS has only change', () => {
     expect(capabilitiesFor('newapi').notifyHook).toBe(false);

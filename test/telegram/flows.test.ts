@@ -1,5 +1,5 @@
 /**
- * Telegram front end, one user in a private chat: the real adapter on a fake Bot API, the real
+ * Telegram adapter, one user in a private chat: the real adapter on a fake Bot API, the real
  * app (store, service, tracker) and the MJ simulator over HTTP.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

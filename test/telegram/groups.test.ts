@@ -1,5 +1,5 @@
 /**
- * Telegram front end in groups, under flood limits, across a restart, and in webhook mode.
+ * Telegram adapter in groups, under flood limits, across a restart, and in webhook mode.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedUser } from '../fakes/telegram/index.js';

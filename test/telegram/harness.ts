@@ -25,7 +25,7 @@ export interface Harness {
   sim: Simulator;
   app: App;
   tg: TelegramAdapter;
-  /** Close the front end and the app, then start both again on the same store, simulator and fake. */
+  /** Close the adapter and the app, then start both again on the same store, simulator and fake. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { TaskRecord } from '../domain/records.js';
 import type { JobSpec } from '../domain/jobs.js';
 import type { AccessControl } from '../domain/ports.js';
-import { SettingsStore } from '../domain/settings.js';
+import { SettingsStore } from '../domain/stores.js';
 import type { ChatRef, Origin } from '../domain/types.js';
 import { describeJob } from './describe.js';
 import { FairQueue } from './fair-queue.js';

@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { t } from './i18n/index.js';
-import type { Store } from './ports.js';
 import type { Actor, ChatRef, FormView, Locale, MessageRef } from './types.js';
 
 export type FormNeed = 'zoom' | 'region' | 'prompt' | 'remix';
@@ -36,27 +35,6 @@ export function newFormId(): string {
   return randomBytes(9).toString('base64url');
 }
 
-export class FormStore {
-  constructor(private readonly store: Store) {}
-
-  get(formId: string): Promise<FormRecord | undefined> {
-    return this.store.get<FormRecord>('form', formId);
-  }
-
-  async save(form: FormRecord): Promise<void> {
-    await this.store.set('form', form.formId, form, FORM_TTL_MS);
-    if (form.promptMessage) await this.store.set('msg', msgKey(form.promptMessage.chat, form.promptMessage.messageId), form.formId, FORM_TTL_MS);
-  }
-
-  /** The form a Telegram reply answers (by the ForceReply message it replies to). */
-  byMessage(chat: ChatRef, messageId: string): Promise<string | undefined> {
-    return this.store.get<string>('msg', msgKey(chat, messageId));
-  }
-}
-
-function msgKey(chat: ChatRef, messageId: string): string {
-  return `${chat.platform}:${chat.chatId}:${messageId}`;
-}
 
 /** Build the neutral form view. `payload` signs the form's own buttons. */
 export function formView(

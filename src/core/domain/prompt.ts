@@ -135,13 +135,6 @@ export function applyDefaults(prompt: string, d: { aspect?: string; version?: st
   return out;
 }
 
-/** Remove `--fast`, `--relax`, `--turbo` (speed is chosen by the proxy URL/account instead). */
-export function stripModeFlags(prompt: string): string {
-  return prompt
-    .replace(/(^|\s)--(?:fast|relax|turbo)(?=\s|$)/gi, '')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
-}
 
 /** Keycap digits 1️⃣…9️⃣ (the variation selector is optional in the wild). */
 const KEYCAP = /([1-9])\uFE0F?\u20E3/gu;

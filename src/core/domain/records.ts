@@ -1,10 +1,9 @@
 /**
- * What the bot remembers about each task it submitted (namespace 'task') and which tasks are
- * still open (namespace 'open'). Written before the user is told anything, so a restart loses nothing.
+ * What the bot remembers about each task it submitted, and the rules of its status (pure; stored
+ * by `RecordStore` in stores.ts).
  */
 import type { Task } from '../../mj/schemas.js';
 import type { Actor, ChatRef, MessageRef } from './types.js';
-import type { Store } from './ports.js';
 
 export type JobKind = 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceswap' | 'action' | 'modal';
 
@@ -71,25 +70,4 @@ export function isTerminal(status: string): boolean {
 export function parsePercent(progress: string | number | undefined): number {
   const n = Number.parseFloat(String(progress ?? '').replace('%', ''));
   return Number.isFinite(n) ? Math.max(0, Math.min(100, n)) : 0;
-}
-
-export class RecordStore {
-  constructor(private readonly store: Store) {}
-
-  get(taskId: string): Promise<TaskRecord | undefined> {
-    return this.store.get<TaskRecord>('task', taskId);
-  }
-
-  async save(record: TaskRecord): Promise<void> {
-    await this.store.set('task', record.taskId, record, RECORD_TTL_MS);
-    if (record.finished) await this.store.delete('open', record.taskId);
-    else await this.store.set('open', record.taskId, { deadline: record.deadline });
-  }
-
-  /** Ids of tasks that were still open when the process last stopped. */
-  async openIds(): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const [id] of this.store.entries<{ deadline: number }>('open')) ids.push(id);
-    return ids;
-  }
 }

@@ -1,4 +1,4 @@
-/** Plain-text helpers shared by the front ends. */
+/** Plain-text helpers shared by the adapters. */
 
 /** Split text into chunks of at most `max` characters, on line breaks where that keeps chunks at least half full. */
 export function chunkText(text: string, max: number): string[] {

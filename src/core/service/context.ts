@@ -7,10 +7,10 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { SpeedMode } from '../../mj/schemas.js';
 import type { ButtonCodec } from '../domain/buttons/codec.js';
-import type { FormStore } from '../domain/forms.js';
+
 import type { AccessControl, JobGate, MjPort, Store, TaskFleet } from '../domain/ports.js';
-import type { RecordStore } from '../domain/records.js';
-import type { ChatSettingsStore, SettingsStore } from '../domain/settings.js';
+import type { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '../domain/stores.js';
+
 import type { ChatRef, ImageRef, LoadedImage, Locale, Origin, Reply } from '../domain/types.js';
 import type { Delivery } from './delivery.js';
 import type { MessageIndex } from './message-index.js';

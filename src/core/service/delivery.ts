@@ -1,5 +1,5 @@
 /**
- * Hands task views to the front ends, coalescing per message: while an update is in flight or
+ * Hands task views to the adapters, coalescing per message: while an update is in flight or
  * the message was updated less than `presenter.minUpdateIntervalMs` ago, only the newest view is
  * kept. Final views skip the interval and are retried until they get through.
  */

@@ -9,11 +9,11 @@ import { toBotError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { SpeedMode, Task } from '../../mj/schemas.js';
 import type { ButtonCodec } from '../domain/buttons/codec.js';
-import { FormStore } from '../domain/forms.js';
+
 import type { JobSpec } from '../domain/jobs.js';
 import type { AccessControl, FleetHost, ImageFetcher, JobGate, MjPort, Presenter, ServiceObserver, Store, TaskFleet } from '../domain/ports.js';
-import { RecordStore } from '../domain/records.js';
-import { ChatSettingsStore, SettingsStore, type UserSettings } from '../domain/settings.js';
+import { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '../domain/stores.js';
+import { type UserSettings } from '../domain/settings.js';
 import type { ChatRef, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Reply } from '../domain/types.js';
 import { errorText } from '../domain/views.js';
 import { adminChange, adminReport, isAdmin, queueReport, type AdminChange, type AdminOutcome } from './admin.js';

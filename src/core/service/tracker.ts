@@ -6,7 +6,8 @@
  */
 import { scrub, type Logger } from '../../log.js';
 import type { Task } from '../../mj/schemas.js';
-import { isTerminal, parsePercent, rankOf, type RecordStore, type TaskRecord } from '../domain/records.js';
+import { isTerminal, parsePercent, rankOf, type TaskRecord } from '../domain/records.js';
+import type { RecordStore } from '../domain/stores.js';
 
 export type UpdateKind = 'progress' | 'final' | 'modal';
 

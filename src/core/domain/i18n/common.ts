@@ -1,4 +1,4 @@
-/** Task status lines and general words shared by every front end. */
+/** Task status lines and general words shared by every adapter. */
 import type { Dictionary } from './catalogue.js';
 
 export const commonMessages: Dictionary = {

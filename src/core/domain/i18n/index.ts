@@ -18,7 +18,3 @@ export const coreCatalogue = createCatalogue(CORE_DICTIONARIES);
 
 /** Translate a core key (see `Catalogue.t`). */
 export const t = coreCatalogue.t;
-
-export function hasMessage(key: string): boolean {
-  return coreCatalogue.has(key);
-}

@@ -1,0 +1,93 @@
+/**
+ * The core's persistent data over the Store port: task records (namespace 'task') and which
+ * tasks are still open ('open'), form steps ('form'), user and chat settings ('user', 'chat').
+ * Records are written before the user is told anything, so a restart loses nothing.
+ */
+import { FORM_TTL_MS, type FormRecord } from './forms.js';
+import type { Store } from './ports.js';
+import { RECORD_TTL_MS, type TaskRecord } from './records.js';
+import { UserSettingsSchema, type ChatSettings, type UserSettings } from './settings.js';
+import type { ChatRef, Locale, Platform } from './types.js';
+
+export class RecordStore {
+  constructor(private readonly store: Store) {}
+
+  get(taskId: string): Promise<TaskRecord | undefined> {
+    return this.store.get<TaskRecord>('task', taskId);
+  }
+
+  async save(record: TaskRecord): Promise<void> {
+    await this.store.set('task', record.taskId, record, RECORD_TTL_MS);
+    if (record.finished) await this.store.delete('open', record.taskId);
+    else await this.store.set('open', record.taskId, { deadline: record.deadline });
+  }
+
+  /** Ids of tasks that were still open when the process last stopped. */
+  async openIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const [id] of this.store.entries<{ deadline: number }>('open')) ids.push(id);
+    return ids;
+  }
+}
+
+export class FormStore {
+  constructor(private readonly store: Store) {}
+
+  get(formId: string): Promise<FormRecord | undefined> {
+    return this.store.get<FormRecord>('form', formId);
+  }
+
+  async save(form: FormRecord): Promise<void> {
+    await this.store.set('form', form.formId, form, FORM_TTL_MS);
+    if (form.promptMessage) await this.store.set('msg', msgKey(form.promptMessage.chat, form.promptMessage.messageId), form.formId, FORM_TTL_MS);
+  }
+
+  /** The form a Telegram reply answers (by the ForceReply message it replies to). */
+  byMessage(chat: ChatRef, messageId: string): Promise<string | undefined> {
+    return this.store.get<string>('msg', msgKey(chat, messageId));
+  }
+}
+
+function msgKey(chat: ChatRef, messageId: string): string {
+  return `${chat.platform}:${chat.chatId}:${messageId}`;
+}
+
+export class SettingsStore {
+  constructor(private readonly store: Store) {}
+
+  private key(platform: Platform, userId: string): string {
+    return `${platform}:${userId}`;
+  }
+
+  async get(platform: Platform, userId: string): Promise<UserSettings> {
+    const raw = await this.store.get<unknown>('user', this.key(platform, userId));
+    const parsed = UserSettingsSchema.safeParse(raw ?? {});
+    return parsed.success ? parsed.data : UserSettingsSchema.parse({});
+  }
+
+  async update(platform: Platform, userId: string, patch: Partial<UserSettings>): Promise<UserSettings> {
+    const current = await this.get(platform, userId);
+    const next = UserSettingsSchema.parse({ ...current, ...patch });
+    await this.store.set('user', this.key(platform, userId), next);
+    return next;
+  }
+
+  /** The user's chosen language, else the one their client reports. */
+  async locale(platform: Platform, userId: string, reported: Locale): Promise<Locale> {
+    return (await this.get(platform, userId)).locale ?? reported;
+  }
+}
+
+export class ChatSettingsStore {
+  constructor(private readonly store: Store) {}
+
+  async get(platform: Platform, chatId: string): Promise<ChatSettings> {
+    return (await this.store.get<ChatSettings>('chat', `${platform}:${chatId}`)) ?? {};
+  }
+
+  async update(platform: Platform, chatId: string, patch: ChatSettings): Promise<ChatSettings> {
+    const next = { ...(await this.get(platform, chatId)), ...patch };
+    await this.store.set('chat', `${platform}:${chatId}`, next);
+    return next;
+  }
+}
