@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { testRedisUrl } from '../helpers/redis.js';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
@@ -12,7 +13,7 @@ import type { Origin, Reply } from '../../src/core/domain/types.js';
 import { RecordingPresenter } from './harness.js';
 
 const REDIS_DB = 7;
-const redisUrl = `redis://127.0.0.1:6379/${REDIS_DB}`;
+const redisUrl = testRedisUrl(REDIS_DB);
 let apps: App[] = [];
 let sim: Simulator | undefined;
 

@@ -6,12 +6,13 @@
 import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
+import { testRedisUrl } from '../helpers/redis.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/index.js';
 import type { BotMessage } from '../fakes/telegram/types.js';
 import { killAllBots, spawnBot, type BotProcess } from '../helpers/bot-process.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379/8';
+const REDIS_URL = testRedisUrl(8);
 const WEBHOOK_SECRET = 'fleet-webhook-secret-123';
 let sim: Simulator | undefined;
 let tg: FakeTelegram | undefined;
