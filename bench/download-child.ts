@@ -8,7 +8,7 @@ import { downloadImage } from '../src/runtime/images/download.js';
 const [variant = 'idle', url = ''] = process.argv.slice(2);
 let size = 0;
 if (variant === 'mjbot') {
-  const image = await downloadImage(url, { maxBytes: 25 * 1024 * 1024, allowHosts: [new URL(url).host] });
+  const image = await downloadImage(url, { maxBytes: 25 * 1024 * 1024, allowOrigins: [new URL(url).origin] });
   size = image.bytes.length;
 } else if (variant === 'naive') {
   const buffer = Buffer.from(await (await fetch(url)).arrayBuffer());

@@ -114,7 +114,7 @@ async function runMjbot(sim: Simulator, n: number): Promise<Run> {
   const ids: string[] = [];
   const config = parseConfig({ MJ_POLL_INTERVAL_MS: '600000', STORE_URL: 'memory://', MJ_BASE_URL: sim.url });
   const codec = createButtonCodec({ secret: 'bench-secret-0123456789abcdef0123', store });
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowHosts: [new URL(sim.url).host] });
+  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowOrigins: [sim.url] });
   const secret = 'bench-notify-secret-0123456789';
   const http = await startHttpServer({
     port: 0, host: '127.0.0.1', secret, logger: silentLogger(),

@@ -123,7 +123,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     clientFor,
     codec: createButtonCodec({ secret, store }),
     fetchImage: downloadImage,
-    imageAllowHosts: [new URL(mjBaseUrl).host],
+    imageAllowOrigins: [new URL(mjBaseUrl).origin],
     notifyHook,
     access,
     fleet,

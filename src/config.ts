@@ -14,8 +14,39 @@ const intWithDefault = (def: number, min: number, max: number) =>
 const boolWithDefault = (def: boolean) =>
   z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false'))
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const list = z.preprocess(emptyToUndefined, z.string().optional())
-  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+/** How ids look per platform: Telegram and Discord ids are numbers (Telegram chats are negative), console ids are names. */
+const ID_FORMS = {
+  user: { telegram: /^\d{1,20}$/, discord: /^\d{1,20}$/, console: /^[A-Za-z0-9_.-]{1,64}$/ },
+  chat: { telegram: /^-?\d{1,20}$/, discord: /^\d{1,20}$/, console: /^[A-Za-z0-9_.-]{1,64}$/ },
+} as const;
+const LIST_HELP = {
+  user: 'telegram:<user id>, discord:<user id> or console:<name>',
+  chat: 'telegram:<chat id>, discord:<channel id> or console:<name>',
+} as const;
+
+/** Comma-separated entries, each trimmed; an empty variable is an empty list. */
+const entries = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+
+/** `platform:id` entries, strictly: a known platform and an id of its form. A bad entry is named (ids are not secret). */
+const platformList = (kind: 'user' | 'chat') =>
+  z.preprocess(emptyToUndefined, z.string().optional()).transform((v, ctx) => {
+    const list = entries(v);
+    for (const entry of list) {
+      const [, platform, id] = /^(telegram|discord|console):(.*)$/.exec(entry) ?? [];
+      const form = platform ? ID_FORMS[kind][platform as keyof (typeof ID_FORMS)['user']] : undefined;
+      if (!form || !form.test(id ?? '')) ctx.addIssue({ code: 'custom', message: `"${entry}" is not one of ${LIST_HELP[kind]}` });
+    }
+    return list;
+  });
+
+/** Discord ids (guilds, channels): numbers, with or without a `discord:` prefix. */
+const discordIdList = z.preprocess(emptyToUndefined, z.string().optional()).transform((v, ctx) =>
+  entries(v).map((entry) => {
+    const id = entry.replace(/^discord:/, '');
+    if (!/^\d{1,20}$/.test(id)) ctx.addIssue({ code: 'custom', message: `"${entry}" is not a Discord id (a number)` });
+    return id;
+  }),
+);
 
 export const MJ_FLAVOURS = ['auto', 'oss', 'plus', 'trueai', 'newapi'] as const;
 
@@ -61,15 +92,16 @@ export const ConfigSchema = z.object({
   MAX_IMAGE_BYTES: intWithDefault(20 * 1024 * 1024, 1024, 200 * 1024 * 1024),
   /** In groups, only the requester may press a result's buttons unless this is false. */
   OWNER_ONLY_BUTTONS: boolWithDefault(true),
-  ADMIN_USERS: list,
+  /** Bot admins, `platform:userId`. */
+  ADMIN_USERS: platformList('user'),
   /** Allowlists (empty = everyone; a request passes when it matches any non-empty one). `platform:userId`. */
-  ALLOW_USERS: list,
-  /** Chat ids (Telegram / console), plain or `platform:chatId`. */
-  ALLOW_CHATS: list,
+  ALLOW_USERS: platformList('user'),
+  /** Chats, `platform:chatId`. */
+  ALLOW_CHATS: platformList('chat'),
   /** Discord guild ids. */
-  ALLOW_GUILDS: list,
+  ALLOW_GUILDS: discordIdList,
   /** Discord channel ids. */
-  ALLOW_CHANNELS: list,
+  ALLOW_CHANNELS: discordIdList,
   /** Successful jobs per user per UTC day (0 = unlimited). Failed jobs are refunded. */
   DAILY_QUOTA: intWithDefault(0, 0, 1_000_000),
   /** Jobs one user may have in flight (waiting in a chat's line or drawing) at once. */

@@ -23,9 +23,15 @@ export const ButtonSchema = z
   .loose();
 export type Button = z.output<typeof ButtonSchema>;
 
+/**
+ * What a task id may look like. Real proxies send digits; anything else from a proxy or a notify
+ * post is refused at this boundary, because ids end up in file names, paths and URLs.
+ */
+export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 export const TaskSchema = z
   .object({
-    id: z.union([z.string(), z.number()]).transform(String),
+    id: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(TASK_ID_PATTERN)),
     action: nullableString,
     status: z.string().nullish().transform((v) => v ?? ''),
     prompt: nullableString,

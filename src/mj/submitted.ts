@@ -2,7 +2,7 @@
  * Turns an accepted submit envelope (code 1/21/22) into `Submitted` (docs/protocol.md#submit-envelope, #return-codes,
  * #modal-flow, #quirks).
  */
-import type { SubmitResult } from './schemas.js';
+import { TASK_ID_PATTERN, type SubmitResult } from './schemas.js';
 
 /** An accepted submit. */
 export interface Submitted {
@@ -55,7 +55,10 @@ export function resultIds(result: SubmitResult['result']): string[] {
 
 /** Builds `Submitted`; returns undefined when the envelope carries no task id (caller → MJ_BAD_RESPONSE). */
 export function toSubmitted(env: SubmitResult): Submitted | undefined {
-  const [taskId, ...extra] = resultIds(env.result);
+  const ids = resultIds(env.result);
+  // A proxy's id ends up in paths and file names: refuse the whole answer if any is not an id.
+  if (!ids.every((id) => TASK_ID_PATTERN.test(id))) return undefined;
+  const [taskId, ...extra] = ids;
   if (!taskId || (env.code !== 1 && env.code !== 21 && env.code !== 22)) return undefined;
   const modal = (env.code === 21 && !isLegacyExisted(env)) || (env.code === 1 && isRewrittenModal(env));
   const finalPrompt = modal && typeof env.properties.finalPrompt === 'string' ? env.properties.finalPrompt : undefined;

@@ -31,7 +31,7 @@ describe('allowlists and blocked users', () => {
   });
 
   it('lets everyone in an allowed chat draw, but not the same people elsewhere', async () => {
-    stack = await createAccessStack({ env: { ALLOW_CHATS: 'group-1' } });
+    stack = await createAccessStack({ env: { ALLOW_CHATS: 'console:group-1' } });
     const s = stack;
     expect((await s.imagine(s.origin('anyone'), 'in the group')).type).toBe('task');
     expect(await s.imagine(s.origin('anyone', { dm: true }), 'in a dm')).toMatchObject({ type: 'error', code: 'FORBIDDEN' });

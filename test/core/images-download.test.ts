@@ -94,7 +94,7 @@ beforeEach(() => {
 });
 
 function opts(extra: Partial<DownloadOptions> = {}): DownloadOptions {
-  return { maxBytes: 1024 * 1024, timeoutMs: 5000, allowHosts: [host, otherHost], ...extra };
+  return { maxBytes: 1024 * 1024, timeoutMs: 5000, allowOrigins: [`http://${host}`, `http://${otherHost}`], ...extra };
 }
 
 async function failure(promise: Promise<unknown>): Promise<BotError> {
@@ -191,7 +191,7 @@ describe('downloadImage', () => {
   });
 
   it('refuses 127.0.0.1 when the host is not allowed, without connecting', async () => {
-    const err = await failure(downloadImage(`${base}/ok.png`, opts({ allowHosts: [] })));
+    const err = await failure(downloadImage(`${base}/ok.png`, opts({ allowOrigins: [] })));
     expect(err.code).toBe('IMAGE_DOWNLOAD_FAILED');
     expect(err.context.reason).toBe('blocked');
     expect(requests).toHaveLength(0);
@@ -207,9 +207,14 @@ describe('downloadImage', () => {
     },
   );
 
-  it('allows a private host when the host name is listed without a port, or when allowPrivate is set', async () => {
-    expect((await downloadImage(`${base}/ok.png`, opts({ allowHosts: ['127.0.0.1'] }))).height).toBe(9);
-    expect((await downloadImage(`${base}/ok.png`, opts({ allowHosts: [], allowPrivate: true }))).height).toBe(9);
+  it('allows a private origin only when scheme, host and port match an allowed one (or allowPrivate is set)', async () => {
+    expect((await downloadImage(`${base}/ok.png`, opts({ allowOrigins: [base] }))).height).toBe(9);
+    expect((await downloadImage(`${base}/ok.png`, opts({ allowOrigins: [], allowPrivate: true }))).height).toBe(9);
+    // A proxy configured at its default port does not open the host's other ports (its Redis, say).
+    for (const allowed of ['http://127.0.0.1', 'http://127.0.0.1:80', `https://${host}`]) {
+      expect((await failure(downloadImage(`${base}/ok.png`, opts({ allowOrigins: [allowed] })))).context.reason).toBe('blocked');
+    }
+    expect(requests).toHaveLength(2);
   });
 
   it('refuses URLs that are not http or https', async () => {

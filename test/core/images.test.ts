@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { imageToDataUrl } from '../../src/core/domain/images/data-url.js';
 import { parseDataUrl, sniffImage, toDataUrl } from '../../src/core/domain/images/sniff.js';
-import { isAllowedHost, isPrivateAddress } from '../../src/runtime/images/ssrf.js';
+import { isAllowedOrigin, isPrivateAddress } from '../../src/runtime/images/ssrf.js';
 
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
@@ -122,23 +122,32 @@ describe('SSRF address classification', () => {
     '127.0.0.1', '127.255.255.254', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1',
     '0.0.0.0', '224.0.0.1', '255.255.255.255', '::', '::1', 'fe80::1', 'fe80::1%eth0', 'fc00::1', 'fd12:3456::1', 'ff02::1',
     '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::127.0.0.1', '64:ff9b::a9fe:a9fe', '2002:c0a8:0101::1', 'not-an-ip',
+    // Every IPv4-embedding IPv6 form: local-use NAT64, Teredo (server or obfuscated client), IPv4-translated.
+    '64:ff9b:1::a9fe:a9fe', '64:ff9b:1::808:808', '2001:0:a00:1::1', '2001:0:4136:e378:8000:63bf:80ff:fffe', '::ffff:0:7f00:1', '::ffff:0:a9fe:a9fe',
+    // Documentation, benchmarking, reserved.
+    '192.0.2.1', '198.18.0.1', '240.0.0.1', '2001:db8::1',
   ])('treats %s as private', (ip) => {
     expect(isPrivateAddress(ip)).toBe(true);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '162.159.128.233', '2606:4700::6810:85e5', '::ffff:8.8.8.8', '2a00:1450:4001::200e'])(
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '162.159.128.233', '2606:4700::6810:85e5', '::ffff:8.8.8.8', '2a00:1450:4001::200e', '64:ff9b::808:808', '2002:808:808::1', '2001:0:4136:e378:8000:63bf:f7f7:f7f7'])(
     'treats %s as public',
     (ip) => {
       expect(isPrivateAddress(ip)).toBe(false);
     },
   );
 
-  it('matches allowHosts entries by hostname, or hostname and port', () => {
-    expect(isAllowedHost(new URL('http://127.0.0.1:8080/x'), ['127.0.0.1:8080'])).toBe(true);
-    expect(isAllowedHost(new URL('http://127.0.0.1:8081/x'), ['127.0.0.1:8080'])).toBe(false);
-    expect(isAllowedHost(new URL('http://Sim.Local:9/x'), ['sim.local'])).toBe(true);
-    expect(isAllowedHost(new URL('https://proxy.lan/x'), ['proxy.lan:443'])).toBe(true);
-    expect(isAllowedHost(new URL('http://[::1]:3000/x'), ['[::1]:3000'])).toBe(true);
+  it('matches allowed origins by scheme, host and effective port', () => {
+    expect(isAllowedOrigin(new URL('http://127.0.0.1:8080/x'), ['http://127.0.0.1:8080'])).toBe(true);
+    expect(isAllowedOrigin(new URL('http://127.0.0.1:8081/x'), ['http://127.0.0.1:8080'])).toBe(false);
+    expect(isAllowedOrigin(new URL('http://Sim.Local:9/x'), ['http://sim.local:9'])).toBe(true);
+    expect(isAllowedOrigin(new URL('https://proxy.lan/x'), ['https://proxy.lan:443'])).toBe(true);
+    expect(isAllowedOrigin(new URL('http://[::1]:3000/x'), ['http://[::1]:3000'])).toBe(true);
+    // MJ_BASE_URL=http://proxy.internal (default port) allows port 80 of that host only.
+    expect(isAllowedOrigin(new URL('http://proxy.internal/img.png'), ['http://proxy.internal'])).toBe(true);
+    expect(isAllowedOrigin(new URL('http://proxy.internal:6379/'), ['http://proxy.internal'])).toBe(false);
+    expect(isAllowedOrigin(new URL('https://proxy.internal/img.png'), ['http://proxy.internal'])).toBe(false);
+    expect(isAllowedOrigin(new URL('http://proxy.internal/x'), ['not a url'])).toBe(false);
   });
 });
 

@@ -62,7 +62,7 @@ export async function createStack(opts: StackOptions = {}): Promise<Stack> {
   const codec = createButtonCodec({ secret: 'x'.repeat(32), store });
   const config = parseConfig({ MJ_POLL_INTERVAL_MS: '50', STORE_URL: 'memory://', MJ_BASE_URL: sim.url, ...opts.config });
   const gate = typeof opts.gate === 'function' ? opts.gate({ config, store }) : opts.gate;
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowHosts: [new URL(sim.url).host], access: gate, internalButtons: internalButtonsOf(allCommands), observer: opts.observer });
+  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowOrigins: [sim.url], access: gate, internalButtons: internalButtonsOf(allCommands), observer: opts.observer });
   // Attach presenters before start(): resumed tasks deliver through them.
   const started = { done: false };
   const start = async () => {

@@ -49,15 +49,15 @@ describe('image downloads refuse private addresses', () => {
   it('refuses a redirect from an allowed host to a private one, and the private one is never asked', async () => {
     const inner = await serve(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }));
     const outer = await serve(() => ({ status: 302, headers: { location: `http://127.0.0.1:${inner.port}/admin.png` } }));
-    const allowHosts = [`127.0.0.1:${outer.port}`];
-    await expect(downloadImage(`http://127.0.0.1:${outer.port}/img.png`, { ...opts, allowHosts })).rejects.toMatchObject({ context: { reason: 'blocked' } });
+    const allowOrigins = [`http://127.0.0.1:${outer.port}`];
+    await expect(downloadImage(`http://127.0.0.1:${outer.port}/img.png`, { ...opts, allowOrigins })).rejects.toMatchObject({ context: { reason: 'blocked' } });
     expect(outer.hits).toEqual(['/img.png']);
     expect(inner.hits).toEqual([]);
   });
 
   it('still downloads from an explicitly allowed host (the configured proxy), so the guard is not blanket-refusing', async () => {
     const proxy = await serve(() => ({ status: 200, headers: { 'content-type': 'image/png' }, body: png }));
-    const image = await downloadImage(`http://127.0.0.1:${proxy.port}/ok.png`, { ...opts, allowHosts: [`127.0.0.1:${proxy.port}`] });
+    const image = await downloadImage(`http://127.0.0.1:${proxy.port}/ok.png`, { ...opts, allowOrigins: [`http://127.0.0.1:${proxy.port}`] });
     expect(image).toMatchObject({ mime: 'image/png', width: 2, height: 2 });
   });
 });

@@ -5,12 +5,16 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BotError } from '../../errors.js';
 import type { Presenter } from '../../core/domain/ports.js';
 import type { ButtonView, FormView, ImageRef, MessageRef, Origin, TaskView } from '../../core/domain/types.js';
 import type { MjService } from '../../core/service/service.js';
 import { matchButton } from './input.js';
 import { formatRows, offerLines, taskLine } from './render.js';
 import { t } from './texts.js';
+
+/** A file name made of a task id: no separators, no dots. */
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** How many earlier button sets stay pressable (`U2 <taskId>` reaches older ones). */
 const MAX_SETS = 50;
@@ -63,6 +67,8 @@ export class ConsoleScreen {
 
   /** Download a task image into the output directory; returns the path. */
   async saveImage(image: ImageRef): Promise<string> {
+    // The core only passes proxy ids it checked; this keeps a file inside the folder whatever comes.
+    if (!SAFE_NAME.test(image.taskId)) throw new BotError('IMAGE_INVALID', 'task id unfit for a file name');
     const loaded = await this.service.loadImage(image);
     const ext = /\.([a-z0-9]+)$/i.exec(loaded.fileName)?.[1] ?? 'png';
     await mkdir(this.outputDir, { recursive: true });

@@ -122,7 +122,7 @@ export async function inputOf(command: Command, interaction: ChatInputCommandInt
 async function download(attachment: { url: string; name: string; size: number }, deps: AttachmentDeps): Promise<ImageInput> {
   const maxBytes = deps.maxImageBytes;
   if (attachment.size > maxBytes) throw new UserInputError('IMAGE_TOO_LARGE', 'attachment too large', { maxMb: maxMb(maxBytes) });
-  const allowHosts = deps.trustAttachmentHost ? [new URL(attachment.url).host] : [];
-  const image = await deps.fetchImage(attachment.url, { maxBytes, allowHosts });
+  const allowOrigins = deps.trustAttachmentHost ? [new URL(attachment.url).origin] : [];
+  const image = await deps.fetchImage(attachment.url, { maxBytes, allowOrigins });
   return { bytes: image.bytes, name: attachment.name };
 }

@@ -19,7 +19,7 @@ export function isAllowed(config: AccessConfig, origin: Origin): boolean {
   if (!ALLOW_USERS.length && !ALLOW_CHATS.length && !ALLOW_GUILDS.length && !ALLOW_CHANNELS.length) return true;
   const { chat } = origin;
   if (ALLOW_USERS.includes(userKey(origin))) return true;
-  if (ALLOW_CHATS.includes(chat.chatId) || ALLOW_CHATS.includes(`${chat.platform}:${chat.chatId}`)) return true;
+  if (ALLOW_CHATS.includes(`${chat.platform}:${chat.chatId}`)) return true;
   if (chat.platform === 'discord') {
     if (chat.guildId && ALLOW_GUILDS.includes(chat.guildId)) return true;
     if (ALLOW_CHANNELS.includes(chat.chatId)) return true;

@@ -122,7 +122,7 @@ export interface FetchedImage {
 }
 
 /** A size-capped, SSRF-guarded download (src/runtime/images/download.ts). */
-export type ImageFetcher = (url: string, opts: { maxBytes: number; allowHosts?: string[] }) => Promise<FetchedImage>;
+export type ImageFetcher = (url: string, opts: { maxBytes: number; allowOrigins?: string[] }) => Promise<FetchedImage>;
 
 // === Observability and HTTP
 

@@ -6,9 +6,10 @@ import { BotError } from '../../errors.js';
 import { formatChatQueue, formatRunning, formatStats } from '../access/format.js';
 import type { Locale, Origin } from '../domain/types.js';
 import type { ServiceContext } from './context.js';
+import { isBotAdmin } from './visibility.js';
 
 export function isAdmin(ctx: ServiceContext, origin: Origin): boolean {
-  return ctx.config.ADMIN_USERS.includes(`${origin.chat.platform}:${origin.actor.userId}`);
+  return isBotAdmin(ctx.config, origin);
 }
 
 function requireAdmin(ctx: ServiceContext, origin: Origin): void {

@@ -11,10 +11,11 @@ import type { ButtonCodec } from '../domain/buttons/codec.js';
 import type { AccessControl, JobGate, MjPort, Store, TaskFleet } from '../domain/ports.js';
 import type { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '../domain/stores.js';
 
-import type { ChatRef, ImageRef, LoadedImage, Locale, Origin, Reply } from '../domain/types.js';
+import type { ImageRef, LoadedImage, Locale, Origin, Reply } from '../domain/types.js';
 import type { Delivery } from './delivery.js';
 import type { MessageIndex } from './message-index.js';
 import type { Tracker } from './tracker.js';
+import type { Owned } from './visibility.js';
 
 /** The settings the service reads. */
 export type ServiceConfig = Pick<
@@ -45,8 +46,10 @@ export interface ServiceContext {
   now(): number;
   localeOf(origin: Origin): Promise<Locale>;
   errorReply(locale: Locale, err: unknown): Extract<Reply, { type: 'error' }>;
-  /** Owner check for buttons and forms (see visibility.ts). */
-  mayAct(owner: { userId: string }, chat: ChatRef, origin: Origin): Promise<boolean>;
+  /** The visibility rule (visibility.ts): may `origin` see the task or form at all? */
+  maySee(item: Owned, origin: Origin): boolean;
+  /** …and press its buttons or answer it? */
+  mayPress(item: Owned, origin: Origin): Promise<boolean>;
   loadImage(ref: ImageRef): Promise<LoadedImage>;
   /** Run one of the bot's own buttons (settings menu …) registered by the commands. */
   internal(kind: string, args: string[], origin: Origin): Promise<Reply>;

@@ -115,17 +115,24 @@ function cleanOrThrow(raw: string, allowEmpty: boolean, locale: Origin['actor'][
   throw new UserInputError('BAD_INPUT', `prompt ${cleaned.reason}`, { detail });
 }
 
+/** Refuse a press the visibility rule does not allow: by name where the task is visible, as gone where it is not. */
+async function mustPress(ctx: ServiceContext, item: TaskRecord | FormRecord, origin: Origin): Promise<void> {
+  if (await ctx.mayPress(item, origin)) return;
+  if (!ctx.maySee(item, origin)) throw new BotError('BUTTON_EXPIRED', 'pressed from a chat that may not see the task');
+  throw new BotError('NOT_OWNER', 'not the owner', { owner: item.owner.name });
+}
+
 async function loadParent(ctx: ServiceContext, taskId: string, origin: Origin): Promise<TaskRecord> {
   const parent = await ctx.records.get(taskId);
   if (!parent) throw new BotError('BUTTON_EXPIRED', 'parent task record gone');
-  if (!(await ctx.mayAct(parent.owner, parent.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: parent.owner.name });
+  await mustPress(ctx, parent, origin);
   return parent;
 }
 
 async function loadForm(ctx: ServiceContext, formId: string, origin: Origin): Promise<FormRecord> {
   const form = await ctx.forms.get(formId);
   if (!form || form.answered) throw new BotError('FORM_EXPIRED', 'form gone or answered');
-  if (!(await ctx.mayAct(form.owner, form.chat, origin))) throw new BotError('NOT_OWNER', 'not the owner', { owner: form.owner.name });
+  await mustPress(ctx, form, origin);
   return form;
 }
 

@@ -1,5 +1,4 @@
 /** Read-only questions about tasks: a task's card (/task), a result's seed (/seed), a chat's gallery. */
-import type { TaskRecord } from '../domain/records.js';
 import type { ImageRef, Locale, Origin, TaskView } from '../domain/types.js';
 import { taskView } from '../domain/views.js';
 import type { ServiceContext } from './context.js';
@@ -24,14 +23,14 @@ export interface GalleryItem {
   prompt: string;
 }
 
-const sameChat = (record: TaskRecord, origin: Origin) => record.chat.platform === origin.chat.platform && record.chat.chatId === origin.chat.chatId;
-
 /** A task's card for `origin`, or undefined for unknown ids and tasks it may not see (the same answer, so ids cannot be probed). */
 export async function taskCard(ctx: ServiceContext, origin: Origin, taskId: string, locale: Locale): Promise<TaskCard | undefined> {
   const record = await ctx.records.get(taskId);
-  if (!record || !(sameChat(record, origin) || (await ctx.mayAct(record.owner, record.chat, origin)))) return undefined;
+  if (!record || !ctx.maySee(record, origin)) return undefined;
   const success = record.status === 'SUCCESS' && !record.failure;
-  const view = taskView(record, locale, success ? await buttonRows(ctx, record) : []);
+  // Buttons only for those who may press them (a collaborator, an admin, the owner anywhere).
+  const rows = success && (await ctx.mayPress(record, origin)) ? await buttonRows(ctx, record) : [];
+  const view = taskView(record, locale, rows);
   return { view, image: success && view.image ? { url: view.image.url, taskId } : undefined };
 }
 
@@ -40,8 +39,10 @@ export async function seedOf(ctx: ServiceContext, origin: Origin, taskId: string
   const id = taskId ?? (await ctx.messages.lastOf(origin.chat.platform, origin.actor.userId));
   if (!id) return { ok: false, reason: 'no-task' };
   const record = await ctx.records.get(id);
-  if (!record) return { ok: false, reason: 'not-found', taskId: id };
-  if (!(await ctx.mayAct(record.owner, record.chat, origin))) return { ok: false, reason: 'not-owner', taskId: id, owner: record.owner.name };
+  // Unknown and foreign ids get the same answer, so ids cannot be probed.
+  if (!record || !ctx.maySee(record, origin)) return { ok: false, reason: 'not-found', taskId: id };
+  // The seed is Midjourney's owner action: those who may press the task's buttons may ask for it.
+  if (!(await ctx.mayPress(record, origin))) return { ok: false, reason: 'not-owner', taskId: id, owner: record.owner.name };
   if (record.status !== 'SUCCESS' || record.failure) return { ok: false, reason: 'not-finished', taskId: id };
   return { ok: true, taskId: id, seed: await ctx.clientFor().imageSeed(id) };
 }
@@ -53,7 +54,7 @@ export async function gallery(ctx: ServiceContext, origin: Origin, limit: number
   for (const taskId of await ctx.access.gallery(origin.chat, { limit })) {
     const record = await ctx.records.get(taskId);
     const url = record?.task?.imageUrl;
-    if (record && url) items.push({ taskId, image: { url, taskId }, owner: record.owner.name, prompt: record.prompt });
+    if (record && url && ctx.maySee(record, origin)) items.push({ taskId, image: { url, taskId }, owner: record.owner.name, prompt: record.prompt });
   }
   return items;
 }

@@ -27,7 +27,7 @@ import { submit } from './submit.js';
 import { loadTaskImage } from './task-image.js';
 import { Tracker, type IngestResult } from './tracker.js';
 import { onUpdate } from './updates.js';
-import { mayAct } from './visibility.js';
+import { mayPress, maySee, type VisibilityDeps } from './visibility.js';
 
 export type { ServiceConfig } from './context.js';
 export type { GalleryItem, SeedAnswer, TaskCard } from './queries.js';
@@ -53,8 +53,8 @@ export interface ServiceDeps {
   codec: ButtonCodec;
   /** Size-capped, SSRF-guarded image downloads. */
   fetchImage: ImageFetcher;
-  /** Hosts that may be private (the proxy itself) for image downloads. */
-  imageAllowHosts: string[];
+  /** Origins that may be private (the proxy itself) for image downloads. */
+  imageAllowOrigins: string[];
   /** notifyHook URL to send with submits (unset = polling only). */
   notifyHook?: string;
   /** Access control, quotas and fair scheduling (default: none). */
@@ -83,6 +83,7 @@ export class MjService {
     const settings = new SettingsStore(store);
     const now = () => deps.now?.() ?? Date.now();
     const internal = deps.internalButtons ?? new Map<string, InternalHandler>();
+    const visibility: VisibilityDeps = { config: deps.config, isCollaborative: async (c) => (await chatSettings.get(c.platform, c.chatId)).collaborative === true };
     this.delivery = new Delivery({
       logger,
       onRef: async (taskId, ref) => {
@@ -134,10 +135,10 @@ export class MjService {
       now,
       localeOf: (origin) => settings.locale(origin.chat.platform, origin.actor.userId, origin.actor.locale),
       errorReply: (locale, err) => this.errorReply(locale, err),
-      mayAct: (owner, chat, origin) =>
-        mayAct({ config: deps.config, isCollaborative: async (c) => (await chatSettings.get(c.platform, c.chatId)).collaborative === true }, owner, chat, origin),
+      maySee: (item, origin) => maySee(visibility, item, origin),
+      mayPress: (item, origin) => mayPress(visibility, item, origin),
       loadImage: (ref) =>
-        loadTaskImage(ref, { fetchImage: deps.fetchImage, maxBytes: deps.config.MAX_IMAGE_BYTES, allowHosts: deps.imageAllowHosts, refetch: (taskId) => deps.clientFor().fetch(taskId) }),
+        loadTaskImage(ref, { fetchImage: deps.fetchImage, maxBytes: deps.config.MAX_IMAGE_BYTES, allowOrigins: deps.imageAllowOrigins, refetch: (taskId) => deps.clientFor().fetch(taskId) }),
       internal: async (kind, args, origin) => {
         const handler = internal.get(kind);
         if (!handler) return this.errorReply(await this.localeOf(origin), new Error(`no handler for internal button ${kind}`));

@@ -7,13 +7,13 @@ import type { ImageRef, LoadedImage } from '../domain/types.js';
 export interface TaskImageOptions {
   fetchImage: ImageFetcher;
   maxBytes: number;
-  allowHosts: string[];
+  allowOrigins: string[];
   /** Fetch the task again (for a fresh signed URL). */
   refetch: (taskId: string) => Promise<Task | undefined>;
 }
 
 export async function loadTaskImage(ref: ImageRef, opts: TaskImageOptions): Promise<LoadedImage> {
-  const download = { maxBytes: opts.maxBytes, allowHosts: opts.allowHosts };
+  const download = { maxBytes: opts.maxBytes, allowOrigins: opts.allowOrigins };
   const named = (img: FetchedImage): LoadedImage => ({ ...img, fileName: `${ref.preview ? 'preview' : 'mj'}-${ref.taskId}.${img.ext}` });
   try {
     return named(await opts.fetchImage(ref.url, download));

@@ -10,7 +10,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { BotError, UserInputError } from '../../errors.js';
 import { imageTooLarge } from '../../core/domain/images/data-url.js';
 import { sniffImage, type ImageMime } from '../../core/domain/images/sniff.js';
-import { isAllowedHost, isPrivateAddress, resolveHost, type ResolvedAddress } from './ssrf.js';
+import { isAllowedOrigin, isPrivateAddress, resolveHost, type ResolvedAddress } from './ssrf.js';
 
 export interface DownloadOptions {
   /** Refuse (IMAGE_TOO_LARGE) as soon as more than this many bytes arrive. */
@@ -22,11 +22,12 @@ export interface DownloadOptions {
   /** Sent to the first origin only; dropped when a redirect leaves it (they may hold credentials). */
   headers?: Record<string, string>;
   /**
-   * SSRF guard: hosts (hostname[:port]) that may be private/loopback (e.g. the configured proxy's own
-   * host, the embedded simulator). Any other URL resolving to a private, loopback, link-local, CGNAT or
-   * unique-local address (IPv4 and IPv6, incl. IPv4-mapped) is refused.
+   * SSRF guard: origins (`scheme://host[:port]`) that may be private/loopback (e.g. the configured
+   * proxy itself, the embedded simulator); scheme, host and effective port must all match. Any other
+   * URL resolving to a private, loopback, link-local, CGNAT, unique-local or reserved address (IPv4 and
+   * IPv6, incl. every IPv4-embedding form) is refused.
    */
-  allowHosts?: string[];
+  allowOrigins?: string[];
   /** Skip the SSRF guard entirely (tests of other modules). */
   allowPrivate?: boolean;
 }
@@ -83,7 +84,7 @@ function pinnedLookup(checked: Map<string, ResolvedAddress[]>, fallback: LookupF
 }
 
 async function guard(url: URL, opts: DownloadOptions, checked: Map<string, ResolvedAddress[]>): Promise<void> {
-  if (opts.allowPrivate || isAllowedHost(url, opts.allowHosts)) return;
+  if (opts.allowPrivate || isAllowedOrigin(url, opts.allowOrigins)) return;
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const addresses = await resolveHost(host);
   if (addresses.length === 0 || addresses.some((a) => isPrivateAddress(a.address))) {

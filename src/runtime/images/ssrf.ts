@@ -1,100 +1,80 @@
 /**
  * SSRF guard for image downloads: image URLs come from users and from proxies we do not control,
  * so a URL must not make the bot fetch from its own network (metadata services, admin panels,
- * the Redis port…). Addresses are classified after DNS resolution, for every redirect hop.
+ * the Redis port…). Addresses are classified after DNS resolution, for every redirect hop;
+ * ipaddr.js knows the ranges, and every IPv6 form that carries an IPv4 address is judged by that
+ * IPv4 address (so a DNS64 network still reaches public hosts, and 127.0.0.1 hides nowhere).
  */
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-type V4Range = readonly [base: string, prefix: number];
+type IPv4 = ipaddr.IPv4;
+type IPv6 = ipaddr.IPv6;
 
-/** Not publicly routable IPv4 ranges (RFC 6890 and friends). */
-const PRIVATE_V4: readonly V4Range[] = [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // CGNAT
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local (cloud metadata lives here)
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.0.2.0', 24], // documentation
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['198.51.100.0', 24], // documentation
-  ['203.0.113.0', 24], // documentation
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved + broadcast
-];
+const v4 = (hi: number, lo: number): IPv4 => new ipaddr.IPv4([hi >>> 8, hi & 0xff, lo >>> 8, lo & 0xff]);
 
-function v4ToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => ((acc << 8) | Number(part)) >>> 0, 0);
+/**
+ * The IPv4 addresses an IPv6 address carries: IPv4-mapped (::ffff:a.b.c.d), IPv4-translated
+ * (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96), 6to4 (2002::/16) and
+ * Teredo (2001::/32: the server, and the client obfuscated by XOR). `undefined` when it carries none.
+ */
+function embeddedV4(addr: IPv6): IPv4[] | undefined {
+  const p = addr.parts;
+  const [p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0] = p;
+  const zero5 = p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0;
+  if (zero5 && (p5 === 0xffff || p5 === 0)) return [v4(p6, p7)]; // mapped, compatible (incl. :: and ::1)
+  if (p0 === 0 && p1 === 0 && p2 === 0 && p3 === 0 && p4 === 0xffff && p5 === 0) return [v4(p6, p7)]; // translated
+  if (p0 === 0x64 && p1 === 0xff9b && p2 === 0 && p3 === 0 && p4 === 0 && p5 === 0) return [v4(p6, p7)]; // NAT64 well-known prefix
+  if (p0 === 0x2002) return [v4(p1, p2)]; // 6to4
+  if (p0 === 0x2001 && p1 === 0) return [v4(p2, p3), v4(p6 ^ 0xffff, p7 ^ 0xffff)]; // Teredo server, client
+  return undefined;
 }
 
-function isPrivateV4(ip: string): boolean {
-  const value = v4ToInt(ip);
-  return PRIVATE_V4.some(([base, prefix]) => {
-    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    return ((value & mask) >>> 0) === ((v4ToInt(base) & mask) >>> 0);
-  });
+function isPrivateV4(addr: IPv4): boolean {
+  return addr.range() !== 'unicast';
 }
 
-/** Expand an IPv6 address (optionally with a dotted IPv4 tail) into eight 16-bit groups. */
-function v6Groups(ip: string): number[] | undefined {
-  // Rewrite a dotted IPv4 tail (::ffff:127.0.0.1) as two hex groups first.
-  const text = ip.replace(/(\d+\.\d+\.\d+\.\d+)$/, (v4) => {
-    const value = v4ToInt(v4);
-    return `${(value >>> 16).toString(16)}:${(value & 0xffff).toString(16)}`;
-  });
-  const [head = '', rest, extra] = text.split('::');
-  if (extra !== undefined) return undefined;
-  const parse = (s: string) => (s === '' ? [] : s.split(':').map((h) => parseInt(h, 16)));
-  const left = parse(head);
-  const right = rest === undefined ? [] : parse(rest);
-  const missing = 8 - left.length - right.length;
-  if (missing < 0 || (rest === undefined && missing !== 0)) return undefined;
-  const groups = [...left, ...new Array<number>(missing).fill(0), ...right];
-  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
-}
-
-function groupsToV4(hi: number, lo: number): string {
-  return [hi >>> 8, hi & 0xff, lo >>> 8, lo & 0xff].join('.');
-}
-
-function isPrivateV6(ip: string): boolean {
-  const g = v6Groups(ip.split('%')[0] ?? ip); // drop a zone id (fe80::1%eth0)
-  if (!g) return true; // unparseable: refuse rather than guess
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const zeroPrefix = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (zeroPrefix && g5 === 0xffff) return isPrivateV4(groupsToV4(g6, g7)); // IPv4-mapped ::ffff:a.b.c.d
-  if (zeroPrefix && g5 === 0) return g6 === 0 ? true : isPrivateV4(groupsToV4(g6, g7)); // ::, ::1, IPv4-compatible
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return isPrivateV4(groupsToV4(g6, g7)); // NAT64
-  if (g0 === 0x2002) return isPrivateV4(groupsToV4(g1, g2)); // 6to4 embeds an IPv4 address
-  if ((g0 & 0xfe00) === 0xfc00) return true; // unique local fc00::/7
-  if ((g0 & 0xffc0) === 0xfe80 || (g0 & 0xffc0) === 0xfec0) return true; // link-local, old site-local
-  if ((g0 & 0xff00) === 0xff00) return true; // multicast
-  if (g0 === 0x2001 && g1 === 0x0db8) return true; // documentation
-  return false;
+function isPrivateV6(addr: IPv6): boolean {
+  const carried = embeddedV4(addr);
+  if (carried) return carried.some(isPrivateV4);
+  // 64:ff9b:1::/48 is local-use NAT64 (RFC 8215): a translator of this network, never public.
+  if (addr.parts[0] === 0x64 && addr.parts[1] === 0xff9b && addr.parts[2] === 1) return true;
+  return addr.range() !== 'unicast';
 }
 
 /**
- * True for loopback, private, link-local, CGNAT, unique-local, multicast, reserved and
- * unspecified addresses, IPv4 or IPv6 (including IPv4-mapped/compatible/NAT64/6to4 forms).
- * Anything that is not an IP literal counts as private (fail closed).
+ * True for loopback, private, link-local, CGNAT, unique-local, multicast, reserved, documentation
+ * and unspecified addresses, IPv4 or IPv6, including every IPv4-embedding IPv6 form. Anything that
+ * is not an IP literal counts as private (fail closed).
  */
 export function isPrivateAddress(ip: string): boolean {
-  const bare = ip.replace(/^\[|\]$/g, '');
-  const family = isIP(bare.split('%')[0] ?? bare);
-  if (family === 4) return isPrivateV4(bare);
-  if (family === 6) return isPrivateV6(bare);
-  return true;
+  const bare = (ip.replace(/^\[|\]$/g, '').split('%')[0] ?? '').trim();
+  if (!ipaddr.isValid(bare)) return true;
+  const addr = ipaddr.parse(bare);
+  return addr.kind() === 'ipv4' ? isPrivateV4(addr as IPv4) : isPrivateV6(addr as IPv6);
 }
 
-/** `allowHosts` entries are `hostname` (any port) or `hostname:port`; IPv6 as `[::1]:port`. */
-export function isAllowedHost(url: URL, allowHosts: readonly string[] = []): boolean {
-  const hostname = url.hostname.toLowerCase();
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const candidates = new Set([hostname, `${hostname}:${port}`]);
-  return allowHosts.some((entry) => candidates.has(entry.trim().toLowerCase()));
+/** `scheme://host:port` with the port always written (the scheme's default when the URL has none). */
+export function originKey(url: URL | string): string {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  const port = u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '');
+  return `${u.protocol}//${u.hostname.toLowerCase()}:${port}`;
+}
+
+/**
+ * May `url` be fetched although its address is private? Only when scheme, host and effective port
+ * all match an allowed origin (e.g. the configured proxy itself): a host alone would open every
+ * other port of it (its Redis, its admin panel).
+ */
+export function isAllowedOrigin(url: URL, allowOrigins: readonly string[] = []): boolean {
+  const wanted = originKey(url);
+  return allowOrigins.some((entry) => {
+    try {
+      return originKey(entry) === wanted;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface ResolvedAddress {
@@ -105,8 +85,7 @@ export interface ResolvedAddress {
 /** Resolve `hostname` (an IP literal resolves to itself). */
 export async function resolveHost(hostname: string): Promise<ResolvedAddress[]> {
   const bare = hostname.replace(/^\[|\]$/g, '');
-  const literal = isIP(bare);
-  if (literal === 4 || literal === 6) return [{ address: bare, family: literal }];
+  if (ipaddr.isValid(bare)) return [{ address: bare, family: ipaddr.parse(bare).kind() === 'ipv6' ? 6 : 4 }];
   const found = await lookup(bare, { all: true, verbatim: true });
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 }
