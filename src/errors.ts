@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'MJ_NETWORK', // could not reach the proxy / timeout
   'MJ_TASK_FAILED', // task ended in FAILURE
   'MJ_TASK_TIMEOUT', // task never finished in time
+  'CANCELLED', // the user cancelled the job
   // Bot-side (user input, buttons, images, limits)
   'BAD_INPUT',
   'BUTTON_INVALID',

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
+import { until } from '../access/stack.js';
 import { button, createCoreStack, type CoreStack } from './harness.js';
 import type { Reply } from '../../src/core/domain/types.js';
 
@@ -23,7 +24,13 @@ describe.each(['plus', 'trueai', 'newapi'] as const)('service flows on the %s fl
     stack = await createCoreStack({ flavour });
     const s = stack;
     const origin = s.origin();
-    const grid = await s.finalOf(taskIdOf(await s.service.submit(origin, { kind: 'imagine', prompt: 'a red fox' }, 'a red fox')));
+    const gridId = taskIdOf(await s.service.submit(origin, { kind: 'imagine', prompt: 'a red fox' }, 'a red fox'));
+    // Hold the drawing half way, so the progress is seen however slow the machine is.
+    await s.sim.waitFor(gridId, ['IN_PROGRESS']);
+    s.sim.pause();
+    await until(() => s.presenter.viewsOf(gridId).some((v) => v.phase === 'progress' && (v.percent ?? 0) > 0 && v.image?.preview), 'progress with a preview');
+    s.sim.resume();
+    const grid = await s.finalOf(gridId);
     expect(grid.phase).toBe('result');
     expect(grid.rows.map((r) => r.map((b) => b.label || b.emoji))).toEqual([
       ['U1', 'U2', 'U3', 'U4', '🔄'],

@@ -23,12 +23,19 @@ export interface FormRecord {
   /** Label of the pressed button (Midjourney's: "Custom Zoom", "Vary (Region)", "1️⃣"…). */
   buttonLabel: string;
   createdAt: number;
-  /** Telegram ForceReply message that asks for the answer. */
-  promptMessage?: MessageRef;
+  /** Messages that ask for the answer (Telegram question and buttons): a reply to any of them answers. */
+  askedIn?: MessageRef[];
   answered?: boolean;
 }
 
+/** A form can be answered for a day… */
 export const FORM_TTL_MS = 24 * 3600_000;
+/** …and is remembered for a month after, so a late answer is told it expired (its text echoed back) instead of being taken for something else. */
+export const FORM_KEEP_MS = 30 * 24 * 3600_000;
+
+export function isExpired(form: FormRecord, now: number): boolean {
+  return now - form.createdAt > FORM_TTL_MS;
+}
 export const REGION_IDS = ['left-half', 'right-half', 'top-half', 'bottom-half', 'center', 'top-left', 'top-right', 'bottom-left', 'bottom-right'] as const;
 
 export function newFormId(): string {

@@ -3,11 +3,11 @@
  * tasks are still open ('open'), form steps ('form'), user and chat settings ('user', 'chat').
  * Records are written before the user is told anything, so a restart loses nothing.
  */
-import { FORM_TTL_MS, type FormRecord } from './forms.js';
+import { FORM_KEEP_MS, FORM_TTL_MS, type FormRecord } from './forms.js';
 import type { Store } from './ports.js';
 import { RECORD_TTL_MS, type TaskRecord } from './records.js';
 import { UserSettingsSchema, type ChatSettings, type UserSettings } from './settings.js';
-import type { ChatRef, Locale, Platform } from './types.js';
+import type { ChatRef, Locale, MessageRef, Platform } from './types.js';
 
 export class RecordStore {
   constructor(private readonly store: Store) {}
@@ -38,13 +38,38 @@ export class FormStore {
   }
 
   async save(form: FormRecord): Promise<void> {
-    await this.store.set('form', form.formId, form, FORM_TTL_MS);
-    if (form.promptMessage) await this.store.set('msg', msgKey(form.promptMessage.chat, form.promptMessage.messageId), form.formId, FORM_TTL_MS);
+    await this.store.set('form', form.formId, form, FORM_KEEP_MS);
   }
 
-  /** The form a Telegram reply answers (by the ForceReply message it replies to). */
+  /** Save a new form as the one its owner is asked in that chat (a private chat's next plain text answers it). */
+  async open(form: FormRecord): Promise<void> {
+    await this.save(form);
+    await this.store.set('user', openKey(form.chat, form.owner.userId), form.formId, FORM_TTL_MS);
+  }
+
+  /** The form answered or cancelled: it no longer takes plain text. */
+  async close(form: FormRecord): Promise<void> {
+    form.answered = true;
+    await this.save(form);
+    const key = openKey(form.chat, form.owner.userId);
+    if ((await this.store.get<string>('user', key)) === form.formId) await this.store.delete('user', key);
+  }
+
+  /** A message that asks for the form's answer: a reply to it answers the form. */
+  async bindMessage(form: FormRecord, ref: MessageRef): Promise<void> {
+    form.askedIn = [...(form.askedIn ?? []), ref];
+    await this.save(form);
+    await this.store.set('msg', msgKey(ref.chat, ref.messageId), form.formId, FORM_KEEP_MS);
+  }
+
+  /** The form a reply answers (by the message it replies to). */
   byMessage(chat: ChatRef, messageId: string): Promise<string | undefined> {
     return this.store.get<string>('msg', msgKey(chat, messageId));
+  }
+
+  /** The form `userId` is being asked in `chat`, if one is open. */
+  openFor(chat: ChatRef, userId: string): Promise<string | undefined> {
+    return this.store.get<string>('user', openKey(chat, userId));
   }
 }
 
@@ -90,4 +115,8 @@ export class ChatSettingsStore {
     await this.store.set('chat', `${platform}:${chatId}`, next);
     return next;
   }
+}
+
+function openKey(chat: ChatRef, userId: string): string {
+  return `form:${chat.platform}:${chat.chatId}:${userId}`;
 }

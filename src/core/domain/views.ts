@@ -27,6 +27,9 @@ export function taskView(record: TaskRecord, locale: Locale, rows: ButtonView[][
     rows: [] as ButtonView[][],
   };
   const task = record.task;
+  if (record.failure?.code === 'CANCELLED') {
+    return { ...base, phase: 'failed', headline: `✖️ ${t(locale, 'task.cancelled')}`, final: true };
+  }
   if (record.failure) {
     return {
       ...base,

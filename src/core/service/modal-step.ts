@@ -31,7 +31,7 @@ export async function onModal(ctx: ServiceContext, record: TaskRecord): Promise<
     buttonLabel: 'Remix',
     createdAt: ctx.now(),
   };
-  await ctx.forms.save(form);
+  await ctx.forms.open(form);
   record.formId = form.formId;
   await ctx.records.save(record);
   ctx.tracker.refresh(record);

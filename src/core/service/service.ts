@@ -21,7 +21,8 @@ import type { ServiceConfig, ServiceContext } from './context.js';
 import { Delivery } from './delivery.js';
 import { MessageIndex } from './message-index.js';
 import { reportInterruptedSubmits } from './pending-submits.js';
-import { answerForm, cancelForm, planPress, press } from './presses.js';
+import { answerForm, cancelForm } from './form-steps.js';
+import { planPress, press } from './presses.js';
 import { gallery, seedOf, taskCard, type GalleryItem, type SeedAnswer, type TaskCard } from './queries.js';
 import { submit } from './submit.js';
 import { loadTaskImage } from './task-image.js';
@@ -263,17 +264,20 @@ export class MjService {
     return cancelForm(this.ctx, formId, origin);
   }
 
-  /** Remember the message that asks for a form's answer, so a reply to it finds the form. */
+  /** Remember a message that asks for a form's answer (question or buttons), so a reply to it finds the form. */
   async bindFormMessage(formId: string, ref: MessageRef): Promise<void> {
     const form = await this.ctx.forms.get(formId);
-    if (!form) return;
-    form.promptMessage = ref;
-    await this.ctx.forms.save(form);
+    if (form) await this.ctx.forms.bindMessage(form, ref);
   }
 
-  /** The form a reply answers, if the replied-to message asked for one. */
+  /** The form a reply answers, if the replied-to message asked for one (also once it expired: answering says so). */
   formForReply(chat: ChatRef, messageId: string): Promise<string | undefined> {
     return this.ctx.forms.byMessage(chat, messageId);
+  }
+
+  /** The form `origin`'s user is being asked in this chat, if one is open (a private chat's next plain text answers it). */
+  openFormOf(origin: Origin): Promise<string | undefined> {
+    return this.ctx.forms.openFor(origin.chat, origin.actor.userId);
   }
 
   // === Questions about tasks

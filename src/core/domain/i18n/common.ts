@@ -9,6 +9,7 @@ export const commonMessages: Dictionary = {
   'task.progress': { en: 'Drawing… {percent}%', zh: '绘制中… {percent}%' },
   'task.done': { en: 'Done', zh: '完成' },
   'task.failed': { en: 'Failed', zh: '失败' },
+  'task.cancelled': { en: 'Cancelled', zh: '已取消' },
   'task.waitingInput': { en: 'Waiting for your input', zh: '等待你的输入' },
   'task.interrupted': { en: 'Interrupted by a restart before the proxy answered; the job may not have been submitted.', zh: '提交时机器人重启，任务可能未提交成功。' },
   'task.by': { en: 'by {name}', zh: '来自 {name}' },
@@ -32,6 +33,9 @@ export const formMessages: Dictionary = {
   'form.remixHint': { en: 'Remix is on: edit the prompt for this variation, then send it.', zh: 'Remix 模式已开启：编辑本次变化的提示词后发送。' },
   'form.imagineTitle': { en: 'Imagine', zh: '绘制' },
   'form.cancelled': { en: 'Cancelled.', zh: '已取消。' },
+  'form.expired': { en: '⌛ This {label} step expired (a form stays open for 24 hours), so nothing was sent.', zh: '⌛ 此 {label} 步骤已过期（表单保留 24 小时），未提交任何内容。' },
+  'form.yourText': { en: 'Your text, so nothing is lost:', zh: '你输入的内容（已为你保留）：' },
+  'form.startAgain': { en: 'Start again', zh: '重新开始' },
   'form.sent': { en: 'Sent.', zh: '已提交。' },
   'form.replyHere': { en: 'Reply to this message with your answer.', zh: '请回复此消息作答。' },
 };

@@ -19,6 +19,7 @@ export const errorMessages: Dictionary = {
   'error.BUTTON_INVALID': { en: 'This button is not valid (it may have been tampered with).', zh: '此按钮无效（可能已被篡改）。' },
   'error.BUTTON_EXPIRED': { en: 'This button has expired. Please start a new job.', zh: '此按钮已过期，请重新开始任务。' },
   'error.NOT_OWNER': { en: 'Only {owner} can use the buttons on this image.', zh: '只有 {owner} 可以使用这张图片的按钮。' },
+  'error.CANCELLED': { en: 'Cancelled.', zh: '已取消。' },
   'error.FORM_EXPIRED': { en: 'This step has expired or was already answered.', zh: '此步骤已过期或已提交。' },
   'error.IMAGE_INVALID': { en: 'That file is not an image I can use (PNG, JPEG, WebP or GIF). {detail}', zh: '该文件不是可用的图片（支持 PNG、JPEG、WebP、GIF）。{detail}' },
   'error.IMAGE_TOO_LARGE': { en: 'That image is too large (max {maxMb} MB).', zh: '图片太大（最大 {maxMb} MB）。' },
