@@ -91,7 +91,7 @@ export class TelegramPresenter implements Presenter {
 
   async offerForm(ref: MessageRef, form: FormView): Promise<void> {
     const shown = await this.shown(ref);
-    await sendOffer(this.shared, form, Number(ref.chat.chatId), shown.messageId);
+    await sendOffer(this.shared, form, ref.chat, replyToOf(ref) ?? shown.messageId);
   }
 
   /** Show `view` on the message as it is now; returns the new state when the message changed. */

@@ -82,8 +82,10 @@ export function chunks(text: string, max = MAX_TEXT): string[] {
 }
 
 /** The ForceReply message of a form: hint plus the prompt in a copyable code block. */
-export function renderForm(form: FormView): string {
+export function renderForm(form: FormView, inGroup = false): string {
   const lines = [`<b>${escapeHtml(form.title)}</b>`, escapeHtml(form.hint)];
+  // In a group the question mentions whom it asks: the selective ForceReply opens on their client only.
+  if (inGroup && /^\d+$/.test(form.owner.userId)) lines[0] = `<a href="tg://user?id=${form.owner.userId}">${escapeHtml(form.owner.name)}</a> · ${lines[0]}`;
   if (form.prompt?.value) {
     const head = `${lines.join('\n')}\n\n${escapeHtml(t(form.locale, 'tg.formPrompt'))}\n`;
     const room = MAX_TEXT - head.length - 10;

@@ -8,7 +8,7 @@ import { t } from './texts.js';
 import { InputMediaBuilder } from 'grammy';
 import type { ChatRef, FormView, ImageRef, Reply } from '../../core/domain/types.js';
 import { inputFile } from './files.js';
-import { chunks, escapeHtml, formKeyboard, keyboard, placeholder, renderForm } from './render.js';
+import { chunks, formKeyboard, keyboard, placeholder, renderForm } from './render.js';
 import { isMessageGone, isNotModified, replyParams, type Shared } from './context.js';
 
 export interface ReplyTarget {
@@ -80,27 +80,26 @@ async function sendText(shared: Shared, target: ReplyTarget, text: string, marku
 /** Ask for a form's answer: ForceReply question (bound to the form), then its buttons. */
 export async function sendForm(shared: Shared, form: FormView, chat: ChatRef, replyTo: number | undefined): Promise<void> {
   const chatId = Number(chat.chatId);
-  const question = await shared.api.sendMessage(chatId, renderForm(form), {
+  const question = await shared.api.sendMessage(chatId, renderForm(form, chat.isGroup), {
     parse_mode: 'HTML',
     reply_markup: { force_reply: true, selective: true, input_field_placeholder: placeholder(form) },
     ...replyParams(replyTo),
   });
   // Bound at once: the user may answer before the buttons below are even sent.
   await shared.service.bindFormMessage(form.formId, { chat, messageId: String(question.message_id) });
-  await shared.api.sendMessage(chatId, t(form.locale, form.regions?.length ? 'tg.formChoose' : 'tg.formButtons'), {
+  const buttons = await shared.api.sendMessage(chatId, t(form.locale, form.regions?.length ? 'tg.formChoose' : 'tg.formButtons'), {
     reply_markup: formKeyboard(form),
     ...replyParams(question.message_id),
   });
+  // People reply to whichever message they see: the one with the buttons answers too.
+  await shared.service.bindFormMessage(form.formId, { chat, messageId: String(buttons.message_id) });
 }
 
-/** A form that appeared later (remix MODAL): a message with "Open" and "Cancel" under the task message. */
-export async function sendOffer(shared: Shared, form: FormView, chatId: number, taskMessageId: number): Promise<void> {
-  const text = `<b>${escapeHtml(form.title)}</b>\n${escapeHtml(form.hint)}\n\n${escapeHtml(t(form.locale, 'tg.formOffer'))}`;
-  const markup = keyboard([
-    [
-      { payload: form.openPayload, label: t(form.locale, 'word.open'), emoji: '✏️', style: 'primary' },
-      { payload: form.cancelPayload, label: t(form.locale, 'word.cancel'), emoji: '✖️', style: 'danger' },
-    ],
-  ]);
-  await shared.api.sendMessage(chatId, text, { parse_mode: 'HTML', reply_markup: markup, ...replyParams(taskMessageId) });
+/**
+ * A form that appeared later (remix MODAL): asked like any other (ForceReply + Cancel), replying
+ * to the owner's own command message where there is one, so in a group the selective ForceReply
+ * opens on the owner's client only.
+ */
+export async function sendOffer(shared: Shared, form: FormView, chat: ChatRef, replyTo: number): Promise<void> {
+  await sendForm(shared, form, chat, replyTo);
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { t } from './i18n/index.js';
-import type { Actor, ChatRef, FormView, Locale, MessageRef } from './types.js';
+import type { Actor, ChatRef, FormView, Locale } from './types.js';
 
 export type FormNeed = 'zoom' | 'region' | 'prompt' | 'remix';
 
@@ -23,8 +23,6 @@ export interface FormRecord {
   /** Label of the pressed button (Midjourney's: "Custom Zoom", "Vary (Region)", "1️⃣"…). */
   buttonLabel: string;
   createdAt: number;
-  /** Messages that ask for the answer (Telegram question and buttons): a reply to any of them answers. */
-  askedIn?: MessageRef[];
   answered?: boolean;
 }
 
@@ -53,6 +51,7 @@ export function formView(
   const base = {
     formId: form.formId,
     locale,
+    owner: { userId: form.owner.userId, name: form.owner.name },
     cancelPayload: payload('fc', [form.formId]),
     openPayload: payload('fo', [form.formId]),
   };

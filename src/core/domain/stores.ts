@@ -55,11 +55,9 @@ export class FormStore {
     if ((await this.store.get<string>('user', key)) === form.formId) await this.store.delete('user', key);
   }
 
-  /** A message that asks for the form's answer: a reply to it answers the form. */
-  async bindMessage(form: FormRecord, ref: MessageRef): Promise<void> {
-    form.askedIn = [...(form.askedIn ?? []), ref];
-    await this.save(form);
-    await this.store.set('msg', msgKey(ref.chat, ref.messageId), form.formId, FORM_KEEP_MS);
+  /** A message that asks for the form's answer: a reply to it answers the form. (The form record is not rewritten: an answer may be saving it right now.) */
+  async bindMessage(formId: string, ref: MessageRef): Promise<void> {
+    await this.store.set('msg', msgKey(ref.chat, ref.messageId), formId, FORM_KEEP_MS);
   }
 
   /** The form a reply answers (by the message it replies to). */

@@ -93,6 +93,8 @@ export interface TaskView {
 export interface FormView {
   formId: string;
   locale: Locale;
+  /** Who is asked (only they may answer, unless the chat is collaborative). */
+  owner: Pick<Actor, 'userId' | 'name'>;
   /** ≤ 45 characters (Discord modal title limit). */
   title: string;
   /** Localized explanation of what is expected. */

@@ -266,8 +266,7 @@ export class MjService {
 
   /** Remember a message that asks for a form's answer (question or buttons), so a reply to it finds the form. */
   async bindFormMessage(formId: string, ref: MessageRef): Promise<void> {
-    const form = await this.ctx.forms.get(formId);
-    if (form) await this.ctx.forms.bindMessage(form, ref);
+    await this.ctx.forms.bindMessage(formId, ref);
   }
 
   /** The form a reply answers, if the replied-to message asked for one (also once it expired: answering says so). */

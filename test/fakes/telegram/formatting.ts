@@ -81,6 +81,13 @@ function parseHtml(source: string): FormattedText {
       const type = HTML_TAGS[top.name] ?? top.name;
       const entity: TgEntity = { type, offset: top.start, length: text.length - top.start };
       if (type === 'text_link') entity.url = top.attrs.href ?? '';
+      // Telegram turns a link to a user into a mention of that user (what a selective ForceReply targets).
+      const mentioned = /^tg:\/\/user\?id=(\d+)$/.exec(entity.url ?? '');
+      if (mentioned) {
+        entity.type = 'text_mention';
+        entity.user = { id: Number(mentioned[1]) };
+        delete entity.url;
+      }
       if (type === 'blockquote' && 'expandable' in top.attrs) entity.type = 'expandable_blockquote';
       if (entity.length > 0) entities.push(entity);
     } else {

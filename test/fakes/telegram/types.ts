@@ -32,6 +32,8 @@ export interface TgEntity {
   length: number;
   url?: string;
   language?: string;
+  /** text_mention: the user mentioned. */
+  user?: { id: number };
 }
 
 export interface TgPhotoSize {

@@ -1,0 +1,132 @@
+/**
+ * Telegram as a conversation: every question the bot asks can be answered the way Telegram users
+ * answer (replying to whichever message they see, or — in a private chat — just typing), nothing
+ * typed is lost, and plain text draws in private chats while group chatter is left alone.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FormRecord } from '../../src/core/domain/forms.js';
+import type { BotMessage } from '../fakes/telegram/index.js';
+import { alice, bob, button, buttonsOf, startHarness, waitForForm, waitForMessage, waitForResult, type Harness } from './harness.js';
+
+const GROUP = -100600;
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** A remix-mode new-api relay: V1 answers MODAL later, which the bot asks as a late form. */
+const remixRelay = () => startHarness({ sim: { flavour: 'newapi', remix: true }, env: { MJ_FLAVOUR: 'newapi' } });
+
+const modals = (hh: Harness) => hh.sim.requests.filter((r) => r.path.endsWith('/submit/modal'));
+
+/** Wait until the bot has bound the form's messages (it does so right after Telegram accepted each). */
+async function bound(hh: Harness, chatId: number, ...messages: BotMessage[]): Promise<void> {
+  const chat = { platform: 'telegram' as const, chatId: String(chatId), isGroup: chatId < 0 };
+  const until = Date.now() + 5000;
+  while (!(await Promise.all(messages.map((m) => hh.app.service.formForReply(chat, String(m.messageId))))).every(Boolean)) {
+    if (Date.now() > until) throw new Error('form messages never bound');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** imagine → V1 → the late remix form; returns the grid and the form's two messages. */
+async function remixOffer(hh: Harness, chatId: number, chatType: 'private' | 'supergroup' = 'private') {
+  hh.fake.sendText({ chatId, chatType, from: alice, text: '/imagine a paper boat' });
+  const grid = await waitForResult(hh.fake, chatId, 1);
+  hh.fake.pressButton({ chatId, messageId: grid.messageId, from: alice, data: button(grid, 'V1').callback_data });
+  const form = await waitForForm(hh.fake, chatId, 'remix question');
+  await bound(hh, chatId, form.question, form.buttons);
+  return { grid, ...form };
+}
+
+describe('Telegram: answering what the bot asks', () => {
+  it('remix: replying to the message with the Cancel button sends the prompt, and the variation comes', async () => {
+    h = await remixRelay();
+    const { question, buttons } = await remixOffer(h, alice.id);
+    expect((question.replyMarkup as { force_reply?: boolean }).force_reply).toBe(true);
+    expect(buttonsOf(buttons).map((b) => b.text)).toContain('✖️ Cancel');
+    h.fake.sendText({ chatId: alice.id, from: alice, text: 'a paper boat in a storm', replyTo: buttons.messageId });
+    await waitForResult(h.fake, alice.id, 2);
+    expect(modals(h).map((r) => (r.body as { prompt?: string }).prompt)).toEqual(['a paper boat in a storm']);
+  });
+
+  it('remix: replying to the question itself works too', async () => {
+    h = await remixRelay();
+    const { question } = await remixOffer(h, alice.id);
+    h.fake.sendText({ chatId: alice.id, from: alice, text: 'a paper boat at dawn', replyTo: question.messageId });
+    await waitForResult(h.fake, alice.id, 2);
+    expect((modals(h)[0]?.body as { prompt?: string }).prompt).toBe('a paper boat at dawn');
+  });
+
+  it('remix: in a private chat the next plain text answers the open question', async () => {
+    h = await remixRelay();
+    await remixOffer(h, alice.id);
+    h.fake.sendText({ chatId: alice.id, from: alice, text: 'a paper boat on a lake' });
+    await waitForResult(h.fake, alice.id, 2);
+    expect((modals(h)[0]?.body as { prompt?: string }).prompt).toBe('a paper boat on a lake');
+    expect(h.sim.requests.filter((r) => r.path.endsWith('/submit/imagine'))).toHaveLength(1);
+  });
+
+  it('remix in a group: another member’s reply is refused politely, the owner’s reply is taken', async () => {
+    h = await remixRelay();
+    const { question, buttons } = await remixOffer(h, GROUP, 'supergroup');
+    // Asked of the owner: the question mentions Alice, so the selective ForceReply opens on her client only.
+    expect(question.entities?.find((e) => e.type === 'text_mention')?.user?.id).toBe(alice.id);
+    expect((question.replyMarkup as { selective?: boolean }).selective).toBe(true);
+    const intruder = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: 'a rubber duck', replyTo: buttons.messageId });
+    await waitForMessage(h.fake, GROUP, (m) => m.fromBot && m.replyTo === intruder.message_id && /Only Alice/.test(m.text ?? ''), 'refusal to Bob');
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: 'just chatting here' });
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: 'a paper boat, golden hour', replyTo: question.messageId });
+    await waitForResult(h.fake, GROUP, 2);
+    expect(modals(h).map((r) => (r.body as { prompt?: string }).prompt)).toEqual(['a paper boat, golden hour']);
+  });
+
+  it('an answer after the form expired says so, echoes the text back, and Start again asks anew', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a lighthouse' });
+    const grid = await waitForResult(h.fake, alice.id, 1);
+    h.fake.pressButton({ chatId: alice.id, messageId: grid.messageId, from: alice, data: button(grid, 'U1').callback_data });
+    const solo = await waitForResult(h.fake, alice.id, 2);
+    h.fake.pressButton({ chatId: alice.id, messageId: solo.messageId, from: alice, data: button(solo, 'Custom Zoom').callback_data });
+    const { question, buttons } = await waitForForm(h.fake, alice.id, 'Custom Zoom question');
+    await bound(h, alice.id, question, buttons);
+    // A day and a bit later.
+    for await (const [id, form] of h.app.store.entries<FormRecord>('form')) await h.app.store.set('form', id, { ...form, createdAt: form.createdAt - 25 * 3600_000 });
+    const late = h.fake.sendText({ chatId: alice.id, from: alice, text: 'a lighthouse --zoom 1.8', replyTo: question.messageId });
+    const told = await waitForMessage(h.fake, alice.id, (m) => m.fromBot && m.replyTo === late.message_id, 'expiry answer');
+    expect(told.text).toMatch(/expired/);
+    expect(told.text).toContain('a lighthouse --zoom 1.8');
+    expect(modals(h)).toHaveLength(0);
+    h.fake.pressButton({ chatId: alice.id, messageId: told.messageId, from: alice, data: button(told, 'Start again').callback_data });
+    const again = await waitForMessage(h.fake, alice.id, (m: BotMessage) => m.messageId > told.messageId && (m.replyMarkup as { force_reply?: boolean } | undefined)?.force_reply === true, 'a new question');
+    expect(again.text).toContain('--zoom');
+  });
+});
+
+describe('Telegram: plain text', () => {
+  it('in a private chat, plain text is a prompt: it draws, with an attached photo as a reference', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: alice.id, from: alice, text: 'a fox in a field of lavender' });
+    const result = await waitForResult(h.fake, alice.id, 1);
+    expect(result.caption).toContain('a fox in a field of lavender');
+    h.fake.sendPhoto({ chatId: alice.id, from: alice, caption: 'the same fox, in winter' });
+    await waitForResult(h.fake, alice.id, 2);
+    const imagines = h.sim.requests.filter((r) => r.path.endsWith('/submit/imagine')).map((r) => r.body as { prompt: string; base64Array?: string[] });
+    expect(imagines.map((b) => b.prompt)).toEqual(['a fox in a field of lavender', 'the same fox, in winter']);
+    expect(imagines[1]?.base64Array).toHaveLength(1);
+  });
+
+  it('in a group, members’ chatter is ignored; a mention of the bot or a reply to it draws', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: 'anyone up for lunch?' });
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: '@fake_mj_bot a castle made of sand' });
+    const result = await waitForResult(h.fake, GROUP, 1);
+    expect(result.caption).toContain('a castle made of sand');
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: 'a tower of glass', replyTo: result.messageId });
+    await waitForResult(h.fake, GROUP, 2);
+    expect(h.sim.requests.filter((r) => r.path.endsWith('/submit/imagine')).map((r) => (r.body as { prompt: string }).prompt)).toEqual(['a castle made of sand', 'a tower of glass']);
+    expect(h.fake.messages(GROUP).filter((m) => m.fromBot && /lunch/.test(m.text ?? ''))).toEqual([]);
+  });
+});
