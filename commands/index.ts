@@ -1,11 +1,13 @@
 /** Every command, in menu order; adapters register these and look them up by name. */
 import admin from './admin.js';
 import blend from './blend.js';
+import cancel from './cancel.js';
 import collab from './collab.js';
 import describe from './describe.js';
 import faceswap from './faceswap.js';
 import gallery from './gallery.js';
 import help from './help.js';
+import history from './history.js';
 import imagine from './imagine.js';
 import queue from './queue.js';
 import seed from './seed.js';
@@ -16,7 +18,7 @@ import task from './task.js';
 import type { InternalHandler } from '../src/core/service/service.js';
 import type { Command } from './types.js';
 
-export const allCommands: Command[] = [imagine, blend, describe, shorten, faceswap, seed, task, settings, queue, gallery, collab, admin, help, start];
+export const allCommands: Command[] = [imagine, blend, describe, shorten, faceswap, seed, task, history, cancel, settings, queue, gallery, collab, admin, help, start];
 
 /** The command called `name` (case-insensitive, without the leading slash), if any. */
 export function findCommand(name: string, commands: readonly Command[] = allCommands): Command | undefined {

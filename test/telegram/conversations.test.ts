@@ -130,3 +130,71 @@ describe('Telegram: plain text', () => {
     expect(h.fake.messages(GROUP).filter((m) => m.fromBot && /lunch/.test(m.text ?? ''))).toEqual([]);
   });
 });
+
+describe('Telegram: /cancel, /history, /task and links', () => {
+  it('/cancel closes the open question; the next plain text then draws instead of answering it', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a windmill' });
+    const grid = await waitForResult(h.fake, alice.id, 1);
+    h.fake.pressButton({ chatId: alice.id, messageId: grid.messageId, from: alice, data: button(grid, 'U2').callback_data });
+    const solo = await waitForResult(h.fake, alice.id, 2);
+    h.fake.pressButton({ chatId: alice.id, messageId: solo.messageId, from: alice, data: button(solo, 'Custom Zoom').callback_data });
+    const { question, buttons } = await waitForForm(h.fake, alice.id, 'Custom Zoom question');
+    await bound(h, alice.id, question, buttons);
+    const cancel = h.fake.sendText({ chatId: alice.id, from: alice, text: '/cancel' });
+    await waitForMessage(h.fake, alice.id, (m) => m.fromBot && m.replyTo === cancel.message_id && /Cancelled/.test(m.text ?? ''), 'cancelled');
+    h.fake.sendText({ chatId: alice.id, from: alice, text: 'a windmill at night' });
+    await waitForResult(h.fake, alice.id, 3);
+    expect(modals(h)).toHaveLength(0);
+    expect(h.sim.requests.filter((r) => r.path.endsWith('/submit/imagine')).map((r) => (r.body as { prompt: string }).prompt)).toEqual(['a windmill', 'a windmill at night']);
+  });
+
+  it('/cancel as a reply to a drawing job stops it on the proxy, frees the slot and does not charge the quota', async () => {
+    h = await startHarness({ sim: { stepMs: 400, progressSteps: 5 }, env: { DAILY_QUOTA: '1', USER_MAX_RUNNING: '1' } });
+    const first = h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a slow sunrise' });
+    const job = await waitForMessage(h.fake, alice.id, (m) => m.fromBot && m.replyTo === first.message_id, 'the job message');
+    await h.fake.waitUntil(() => h!.sim.tasks().some((t) => t.status === 'IN_PROGRESS'), 10_000, 'drawing');
+    h.fake.sendText({ chatId: alice.id, from: alice, text: '/cancel', replyTo: job.messageId });
+    await h.fake.waitUntil(() => h!.sim.requests.some((r) => /\/task\/\d+\/cancel$/.test(r.path)), 10_000, 'cancel sent to the proxy');
+    await waitForMessage(h.fake, alice.id, (m) => m.fromBot && /Cancelled/.test(`${m.text ?? ''}${m.caption ?? ''}`) && m.messageId >= job.messageId && /sunrise/.test(`${m.text ?? ''}${m.caption ?? ''}`), 'the job shows Cancelled');
+    // The quota of one is still there: the next job is accepted.
+    h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a quick sunset' });
+    await waitForResult(h.fake, alice.id, 1);
+  });
+
+  it('/history lists the user’s jobs across chats, a number shows one here, and /task alone shows the latest', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: '/imagine a group mural' });
+    await waitForResult(h.fake, GROUP, 1);
+    h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a private sketch' });
+    await waitForResult(h.fake, alice.id, 1);
+    const asked = h.fake.sendText({ chatId: alice.id, from: alice, text: '/history' });
+    const list = await waitForMessage(h.fake, alice.id, (m) => m.fromBot && m.replyTo === asked.message_id, 'history');
+    expect(list.text).toMatch(/1\. ✅ Done · a private sketch/);
+    expect(list.text).toMatch(/2\. ✅ Done · a group mural .*\(another chat\)/);
+    h.fake.pressButton({ chatId: alice.id, messageId: list.messageId, from: alice, data: button(list, '2').callback_data });
+    const shown = await waitForMessage(h.fake, alice.id, (m) => m.fromBot && Boolean(m.photo) && /group mural/.test(m.caption ?? '') && m.messageId > list.messageId, 'the group job shown here');
+    expect(buttonsOf(shown).map((b) => b.text)).toContain('U1');
+    const latest = h.fake.sendText({ chatId: alice.id, from: alice, text: '/task' });
+    const card = await waitForMessage(h.fake, alice.id, (m) => m.fromBot && m.replyTo === latest.message_id, 'latest task');
+    expect(card.caption ?? card.text).toContain('a private sketch');
+    // Bob's history is his own.
+    const other = h.fake.sendText({ chatId: bob.id, from: bob, text: '/history' });
+    expect((await waitForMessage(h.fake, bob.id, (m) => m.fromBot && m.replyTo === other.message_id, 'bob history')).text).toMatch(/No jobs yet/);
+  });
+
+  it('/describe with a link describes the linked image; a link to a private address is refused', async () => {
+    h = await startHarness();
+    h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a red apple' });
+    await waitForResult(h.fake, alice.id, 1);
+    const url = h.sim.tasks().find((t) => t.status === 'SUCCESS')?.imageUrl;
+    h.fake.sendText({ chatId: alice.id, from: alice, text: `/describe ${url}` });
+    const described = await waitForResult(h.fake, alice.id, 2);
+    expect(described.caption).toContain('Prompts for this image');
+    expect(h.sim.requests.filter((r) => r.path.endsWith('/submit/describe'))).toHaveLength(1);
+    const bad = h.fake.sendText({ chatId: alice.id, from: alice, text: '/describe http://169.254.169.254/latest/meta-data/' });
+    const refusal = await waitForMessage(h.fake, alice.id, (m) => m.fromBot && m.replyTo === bad.message_id, 'refusal');
+    expect(refusal.text).toMatch(/could not|not allowed|download/i);
+    expect(h.sim.requests.filter((r) => r.path.endsWith('/submit/describe'))).toHaveLength(1);
+  });
+});

@@ -41,7 +41,7 @@ export interface KeyValue {
 /** What the service asks of the MJ proxy client (one per speed mode). */
 export type MjPort = Pick<
   MjClient,
-  'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'action' | 'modal' | 'fetch' | 'listByCondition' | 'imageSeed' | 'capabilities'
+  'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'action' | 'modal' | 'fetch' | 'listByCondition' | 'imageSeed' | 'cancel' | 'capabilities'
 >;
 
 // === Access control and fair scheduling

@@ -58,3 +58,25 @@ export async function gallery(ctx: ServiceContext, origin: Origin, limit: number
   }
   return items;
 }
+
+/** One of the user's recent jobs, as /history lists it. */
+export interface HistoryItem {
+  taskId: string;
+  view: TaskView;
+  submittedAt: number;
+  /** Drawn in the chat /history is asked in. */
+  here: boolean;
+}
+
+/** The user's last `limit` jobs across chats (of this platform), newest first. */
+export async function history(ctx: ServiceContext, origin: Origin, locale: Locale, limit: number): Promise<HistoryItem[]> {
+  const items: HistoryItem[] = [];
+  for (const taskId of await ctx.messages.historyOf(origin.chat.platform, origin.actor.userId)) {
+    if (items.length >= limit) break;
+    const record = await ctx.records.get(taskId);
+    if (!record || !ctx.maySee(record, origin)) continue;
+    const here = record.chat.platform === origin.chat.platform && record.chat.chatId === origin.chat.chatId;
+    items.push({ taskId, view: taskView(record, locale), submittedAt: record.submittedAt, here });
+  }
+  return items;
+}

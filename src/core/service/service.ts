@@ -23,7 +23,8 @@ import { MessageIndex } from './message-index.js';
 import { reportInterruptedSubmits } from './pending-submits.js';
 import { answerForm, cancelForm } from './form-steps.js';
 import { planPress, press } from './presses.js';
-import { gallery, seedOf, taskCard, type GalleryItem, type SeedAnswer, type TaskCard } from './queries.js';
+import { cancel } from './cancel.js';
+import { gallery, history, seedOf, taskCard, type GalleryItem, type HistoryItem, type SeedAnswer, type TaskCard } from './queries.js';
 import { submit } from './submit.js';
 import { loadTaskImage } from './task-image.js';
 import { Tracker, type IngestResult } from './tracker.js';
@@ -31,7 +32,7 @@ import { onUpdate } from './updates.js';
 import { mayPress, maySee, type VisibilityDeps } from './visibility.js';
 
 export type { ServiceConfig } from './context.js';
-export type { GalleryItem, SeedAnswer, TaskCard } from './queries.js';
+export type { GalleryItem, HistoryItem, SeedAnswer, TaskCard } from './queries.js';
 export type { AdminChange, AdminOutcome } from './admin.js';
 
 /** A handler for one of the bot's own buttons (settings menu …); commands declare them. */
@@ -75,8 +76,12 @@ export class MjService {
   private readonly ctx: ServiceContext;
   private readonly tracker: Tracker;
   private readonly delivery: Delivery;
+  private readonly fetchImage: ImageFetcher;
+  private readonly imageAllowOrigins: string[];
 
   constructor(deps: ServiceDeps) {
+    this.fetchImage = deps.fetchImage;
+    this.imageAllowOrigins = deps.imageAllowOrigins;
     const { store, logger } = deps;
     const records = new RecordStore(store);
     const messages = new MessageIndex(store);
@@ -299,6 +304,21 @@ export class MjService {
   /** The seed of a finished image (the given task, else the user's latest). */
   seedOf(origin: Origin, taskId: string | undefined): Promise<SeedAnswer> {
     return seedOf(this.ctx, origin, taskId);
+  }
+
+  /** The user's recent jobs across chats, newest first (/history). */
+  history(origin: Origin, locale: Locale, limit = 20): Promise<HistoryItem[]> {
+    return history(this.ctx, origin, locale, limit);
+  }
+
+  /** Cancel the user's open question, or the job `taskId` (leaving the line, or stopped on the proxy). */
+  cancel(origin: Origin, taskId?: string): Promise<Reply> {
+    return cancel(this.ctx, origin, taskId);
+  }
+
+  /** An image a user linked (http/https), downloaded size-capped and SSRF-guarded (private addresses only at the proxy's own origin, whose images users see anyway). */
+  async downloadUserImage(url: string): Promise<Uint8Array> {
+    return (await this.fetchImage(url, { maxBytes: this.ctx.config.MAX_IMAGE_BYTES, allowOrigins: this.imageAllowOrigins })).bytes;
   }
 
   /** Bytes of a task image for upload; an expired signed URL is refreshed by fetching the task again. */

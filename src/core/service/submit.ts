@@ -75,6 +75,7 @@ export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec,
   await ctx.records.save(record);
   await ctx.store.delete('pending', pendingKey);
   await ctx.messages.remember(record);
+  await ctx.messages.addToHistory(record);
   // Show the first state before tracking starts, so a fast proxy's result can never be overtaken by it.
   if (submitted.modal) await onUpdate(ctx, record, 'modal');
   else void ctx.delivery.push(record.taskId, ref, taskView(record, locale));

@@ -285,6 +285,7 @@ export class Tracker {
 
 /** FAILURE reasons that mean a banned prompt (trueai reports code 24 this way). */
 function classifyFailure(task: Task, secrets: readonly string[]): { code: string; detail?: string } {
+  if (task.status === 'CANCEL') return { code: 'CANCELLED' };
   const reason = scrub(task.failReason ?? '', secrets);
   if (/敏感词|banned prompt/i.test(reason)) return { code: 'MJ_BANNED_PROMPT', detail: reason };
   return { code: 'MJ_TASK_FAILED', detail: reason || undefined };

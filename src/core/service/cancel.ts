@@ -1,0 +1,37 @@
+/**
+ * /cancel: the user's open question, or a job they chose (its id, or a reply to its message).
+ * A drawing job is stopped on the proxy where the proxy can (`/mj/task/{id}/cancel`); its slot is
+ * freed and — as a job that did not succeed — it is not charged.
+ */
+import { BotError } from '../../errors.js';
+import { t } from '../domain/i18n/index.js';
+import type { Origin, Reply } from '../domain/types.js';
+import type { ServiceContext } from './context.js';
+import { cancelForm } from './form-steps.js';
+import { mustPress } from './ownership.js';
+
+export async function cancel(ctx: ServiceContext, origin: Origin, taskId: string | undefined): Promise<Reply> {
+  const locale = await ctx.localeOf(origin);
+  try {
+    if (!taskId) {
+      const open = await ctx.forms.openFor(origin.chat, origin.actor.userId);
+      if (open) return await cancelForm(ctx, open, origin);
+      return { type: 'message', text: t(locale, 'cancel.nothing'), ephemeral: true };
+    }
+    const record = await ctx.records.get(taskId);
+    if (!record || !ctx.maySee(record, origin)) throw new BotError('BAD_INPUT', 'no such task', { detail: t(locale, 'cmd.task.notFound', { id: taskId }) });
+    await mustPress(ctx, record, origin);
+    if (record.finished) return { type: 'message', text: t(locale, 'cancel.finished'), ephemeral: true };
+    // Waiting for the user's input (remix): cancelling the question ends the job.
+    if (record.formId && record.status === 'MODAL') return await cancelForm(ctx, record.formId, origin);
+    const settings = await ctx.settings.get(record.chat.platform, record.owner.userId);
+    const client = ctx.clientFor(settings.mode);
+    if (!(await client.capabilities()).cancel) throw new BotError('MJ_UNSUPPORTED', 'this proxy cannot cancel tasks');
+    await client.cancel(taskId);
+    // Shown at once where this process follows the task; elsewhere the proxy's CANCEL status reaches its owner.
+    if (ctx.tracker.get(taskId)) await ctx.tracker.fail(taskId, 'CANCELLED');
+    return { type: 'message', text: t(locale, 'cancel.done'), ephemeral: true };
+  } catch (err) {
+    return ctx.errorReply(locale, err);
+  }
+}

@@ -1,0 +1,42 @@
+/** /cancel and /history on Discord, end to end through the fake gateway and REST. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buttonId, embedOf, isResult, resultOf, rowsOf, startStack, type DiscordStack } from './harness.js';
+
+let stack: DiscordStack | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+});
+
+describe('Discord: /cancel and /history', () => {
+  it('/cancel with a job’s id stops it on the proxy; the job’s message says Cancelled and the quota is not charged', async () => {
+    stack = await startStack({ sim: { stepMs: 400, progressSteps: 5 }, env: { DAILY_QUOTA: '1' } });
+    const { fake, sim } = stack;
+    const job = fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a slow tide' }] });
+    await fake.waitUntil(() => sim.tasks().some((t) => t.status === 'IN_PROGRESS'), 10_000, 'drawing');
+    const id = sim.tasks()[0]!.id;
+    const cancel = fake.slash({ name: 'cancel', options: [{ name: 'task', type: 3, value: String(id) }] });
+    await fake.waitUntil(() => cancel.ephemeralReplies().length > 0, 5000, 'answer to /cancel');
+    expect(cancel.ephemeralReplies()[0]?.content).toMatch(/Cancelled/);
+    expect(sim.requests.some((r) => r.path === `/mj/task/${id}/cancel`)).toBe(true);
+    await fake.waitUntil(() => (embedOf(fake.message(job.originalMessageId ?? ''))?.title ?? '').includes('Cancelled'), 10_000, 'the job shows Cancelled');
+    const next = await resultOf(fake, fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a fast wave' }] }), 15_000);
+    expect(isResult(next)).toBe(true);
+  });
+
+  it('/history lists the user’s jobs privately, and a number posts that job’s card with its buttons', async () => {
+    stack = await startStack();
+    const { fake } = stack;
+    await resultOf(fake, fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'an old map' }] }));
+    await resultOf(fake, fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a compass rose' }] }));
+    const list = fake.slash({ name: 'history' });
+    await fake.waitUntil(() => list.ephemeralReplies().length > 0, 5000, 'history');
+    const reply = list.ephemeralReplies()[0]!;
+    expect(reply.content).toMatch(/1\. ✅ Done · a compass rose[\s\S]*2\. ✅ Done · an old map/);
+    const show = fake.click({ messageId: reply.id, customId: buttonId(reply, '2') });
+    await fake.waitUntil(() => fake.messages().some((m) => m.interactionId === show.id && /an old map/.test(m.content ?? '')), 5000, 'the card of the older job');
+    const card = fake.messages().find((m) => m.interactionId === show.id && /an old map/.test(m.content ?? ''))!;
+    expect(card.attachments.length).toBe(1);
+    expect(rowsOf(card).flat().map((b) => b.label)).toContain('U1');
+  });
+});
