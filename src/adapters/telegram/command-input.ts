@@ -34,7 +34,7 @@ export async function runCommand(deps: MessageDeps, message: Message, all: Messa
   }
   try {
     const images = await gatherImages(deps, command, message, all);
-    if (images === 'missing') {
+    if (images === 'missing' || (images.length === 0 && !parsed.rest && wantsAnImage(command))) {
       await sendReply(deps, { type: 'message', text: t(locale, 'tg.needPhoto', { command: parsed.name }) }, target);
       return;
     }
@@ -47,6 +47,12 @@ export async function runCommand(deps: MessageDeps, message: Message, all: Messa
   } catch (err) {
     await sendReply(deps, deps.service.errorReply(locale, err), target);
   }
+}
+
+/** A command that has nothing to work on without an image (describe: an image, or a link to one). */
+function wantsAnImage(command: Command): boolean {
+  const takesImages = command.options.some((o) => o.type === 'image' || o.type === 'images');
+  return takesImages && command.options.every((o) => o.type === 'image' || o.type === 'images' || !o.required);
 }
 
 /** Images for the command's image options: the message's own (album order), then the replied-to photo(s). */
