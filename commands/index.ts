@@ -3,6 +3,7 @@ import admin from './admin.js';
 import blend from './blend.js';
 import collab from './collab.js';
 import describe from './describe.js';
+import edit from './edit.js';
 import faceswap from './faceswap.js';
 import gallery from './gallery.js';
 import help from './help.js';
@@ -16,7 +17,7 @@ import task from './task.js';
 import type { InternalHandler } from '../src/core/service/service.js';
 import type { Command } from './types.js';
 
-export const allCommands: Command[] = [imagine, blend, describe, shorten, faceswap, seed, task, settings, queue, gallery, collab, admin, help, start];
+export const allCommands: Command[] = [imagine, blend, describe, shorten, edit, faceswap, seed, task, settings, queue, gallery, collab, admin, help, start];
 
 /** The command called `name` (case-insensitive, without the leading slash), if any. */
 export function findCommand(name: string, commands: readonly Command[] = allCommands): Command | undefined {

@@ -94,7 +94,8 @@ export interface ModalRequest extends BaseSubmit { taskId: string; prompt?: stri
 export interface ChangeRequest extends BaseSubmit { taskId: string; action: 'UPSCALE' | 'VARIATION' | 'REROLL'; index?: number }
 export interface SimpleChangeRequest extends BaseSubmit { content: string }
 export interface FaceSwapRequest extends BaseSubmit { sourceBase64: string; targetBase64: string }
-export interface EditsRequest extends BaseSubmit { prompt: string; image: string }
+/** `image`: URL or data URL; `maskBase64`: PNG data URL, white = the area to change (optional). */
+export interface EditsRequest extends BaseSubmit { prompt: string; image: string; maskBase64?: string }
 export interface VideoRequest extends BaseSubmit {
   prompt: string; motion?: 'low' | 'high'; image?: string; endImage?: string; loop?: boolean;
   action?: 'extend'; index?: number; taskId?: string; videoType?: string; batchSize?: 1 | 2 | 4;

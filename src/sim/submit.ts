@@ -150,6 +150,10 @@ export function edits(ctx: SimContext, req: SimRequest, parse: BodyParser): SimA
   const prompt = text(body.prompt);
   const image = text(body.image);
   if (!prompt || !image) return codeError(ctx.flavour, 4, 'image或prompt不能为空');
+  if (!/^https?:\/\//i.test(image) && !parseDataUrl(image)) return codeError(ctx.flavour, 4, 'base64格式错误');
+  // A mask is a PNG data URL, white = the area to change (docs/protocol.md#submit-endpoints).
+  const mask = text(body.maskBase64);
+  if (mask && !(mask.startsWith('data:image/png;base64,') && parseDataUrl(mask))) return codeError(ctx.flavour, 4, 'mask参数错误');
   const banned = bannedCheck(ctx, prompt);
   if ('answer' in banned) return banned.answer;
   return submitTask(ctx, {

@@ -41,7 +41,8 @@ export interface KeyValue {
 /** What the service asks of the MJ proxy client (one per speed mode). */
 export type MjPort = Pick<
   MjClient,
-  'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'action' | 'modal' | 'fetch' | 'listByCondition' | 'imageSeed' | 'capabilities'
+  | 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'edits' | 'video' | 'uploadImages' | 'action' | 'modal'
+  | 'fetch' | 'listByCondition' | 'imageSeed' | 'capabilities'
 >;
 
 // === Access control and fair scheduling

@@ -15,6 +15,7 @@ import type { ChatRef, ImageRef, LoadedImage, Locale, Origin, Reply } from '../d
 import type { Delivery } from './delivery.js';
 import type { MessageIndex } from './message-index.js';
 import type { Tracker } from './tracker.js';
+import type { ImageUploads } from './uploads.js';
 
 /** The settings the service reads. */
 export type ServiceConfig = Pick<
@@ -37,6 +38,8 @@ export interface ServiceContext {
   readonly access?: AccessControl;
   readonly tracker: Tracker;
   readonly delivery: Delivery;
+  /** Images uploaded once per content where the flavour uploads. */
+  readonly uploads: ImageUploads;
   readonly fleet?: TaskFleet;
   /** notifyHook URL to send with submits (unset = polling only). */
   readonly notifyHook?: string;

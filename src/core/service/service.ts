@@ -27,6 +27,7 @@ import { submit } from './submit.js';
 import { loadTaskImage } from './task-image.js';
 import { Tracker, type IngestResult } from './tracker.js';
 import { onUpdate } from './updates.js';
+import { ImageUploads } from './uploads.js';
 import { mayAct } from './visibility.js';
 
 export type { ServiceConfig } from './context.js';
@@ -128,6 +129,7 @@ export class MjService {
       access: deps.access,
       tracker: this.tracker,
       delivery: this.delivery,
+      uploads: new ImageUploads(store, logger),
       fleet: deps.fleet,
       notifyHook: deps.notifyHook,
       clientFor: deps.clientFor,

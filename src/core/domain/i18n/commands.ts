@@ -33,6 +33,17 @@ export const commandMessages: Dictionary = {
   'cmd.faceswap.target': { en: 'The image whose face is replaced', zh: '要被换脸的图片' },
   'cmd.faceswap.needImages': { en: 'Face swap needs two images: first the face, then the picture to put it on.', zh: '换脸需要两张图片：先发人脸图，再发要换脸的图。' },
   'cmd.faceswap.display': { en: 'Face swap', zh: '换脸' },
+  // edit
+  'cmd.edit.description': { en: 'Change an image as a prompt says (optionally only where a mask is white)', zh: '按提示词修改一张图片（可用蒙版限定只改白色区域）' },
+  'cmd.edit.image': { en: 'The image to change', zh: '要修改的图片' },
+  'cmd.edit.prompt': { en: 'What the image should become', zh: '图片要改成什么样' },
+  'cmd.edit.mask': { en: 'Black-and-white PNG mask: white = change (optional)', zh: '黑白 PNG 蒙版：白色 = 要修改的区域（可选）' },
+  'cmd.edit.needImage': {
+    en: 'Edit needs an image: reply to a photo with /edit <prompt>, or send the photo with /edit <prompt> as its caption.',
+    zh: '修改需要一张图片：回复一张图片并发送 /edit <提示词>，或发送图片并把 /edit <提示词> 作为说明文字。',
+  },
+  'cmd.edit.display': { en: 'Edit: {prompt}', zh: '修改：{prompt}' },
+  'cmd.edit.displayMasked': { en: 'Edit (masked): {prompt}', zh: '修改（蒙版）：{prompt}' },
   // seed
   'cmd.seed.description': { en: 'Show the seed of a finished image', zh: '查看已完成图片的种子' },
   'cmd.seed.task': { en: 'Task id (default: your latest image)', zh: '任务 ID（默认：你最近的图片）' },
