@@ -61,6 +61,8 @@ export class MjClient {
   private readonly retry: RetryPolicy;
   private readonly logger?: MjLogger;
   private flavourPromise?: Promise<Flavour>;
+  /** The relay answered that it has no refresh endpoint. */
+  private noRefresh = false;
 
   constructor(opts: MjClientOptions) {
     const secrets = opts.apiKey ? [opts.apiKey] : [];
@@ -148,6 +150,25 @@ export class MjClient {
       const seed = env.success ? resultIds(env.data.result)[0] : undefined;
       if (!seed) throw badResponse(endpoint, answer.status, 'no seed in result');
       return seed;
+    });
+  }
+
+  /**
+   * The task with freshly signed links, where the relay can re-sign them (docs/protocol.md#refreshing-links);
+   * undefined when it does not know the task. A relay that turns out not to have the endpoint is not asked again.
+   */
+  async refreshLink(taskId: string): Promise<Task | undefined> {
+    const path = `/task/${encodeURIComponent(taskId)}/refresh`;
+    await this.require('refreshLink', 'POST', path);
+    if (this.noRefresh) throw this.unsupported('POST', path, 'the relay has no refresh endpoint');
+    return this.read('POST', path, {}, (answer, endpoint): Task | undefined => {
+      if (answer.status === 204 || answer.text.trim() === '') return undefined;
+      const parsed = TaskSchema.safeParse(answer.json);
+      if (!parsed.success) throw badResponse(endpoint, answer.status, 'body is not a task');
+      return parsed.data;
+    }).catch((err: unknown) => {
+      if (err instanceof MjError && err.code === 'MJ_UNSUPPORTED') this.noRefresh = true;
+      throw err;
     });
   }
 

@@ -11,7 +11,7 @@ import { serveImage, type BinaryAnswer } from './image-routes.js';
 import * as submit from './submit.js';
 import type { BodyParser } from './submit.js';
 import type { ImageRoute } from '../mj/routes.js';
-import { cancelTask, fetchTask, imageSeed, listAll, listByCondition, type StaleView } from './task-routes.js';
+import { cancelTask, fetchTask, imageSeed, listAll, listByCondition, refreshTask, type StaleView } from './task-routes.js';
 import type { SimCannedAnswer, SimFlavour, SimRequestLogEntry, SpeedMode } from './types.js';
 import { parseBody } from './validate.js';
 
@@ -104,6 +104,8 @@ function dispatch(deps: ServerDeps, method: string, pathname: string, query: URL
       if (body.kind === 'invalid') return bindingError(flavour, pathname, 'invalid JSON');
       return listByCondition(ctx, view, value, pathname);
     }
+    const refresh = /^\/task\/([^/]+)\/refresh$/.exec(route);
+    if (refresh && flavour === 'newapi') return refreshTask(ctx, decodeURIComponent(refresh[1] ?? ''));
     const cancel = /^\/task\/([^/]+)\/cancel$/.exec(route);
     if (cancel && (flavour === 'plus' || flavour === 'trueai')) return cancelTask(ctx, decodeURIComponent(cancel[1] ?? ''));
   }

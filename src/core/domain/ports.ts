@@ -42,7 +42,7 @@ export interface KeyValue {
 export type MjPort = Pick<
   MjClient,
   | 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'edits' | 'video' | 'uploadImages' | 'action' | 'modal'
-  | 'fetch' | 'listByCondition' | 'imageSeed' | 'capabilities'
+  | 'fetch' | 'refreshLink' | 'listByCondition' | 'imageSeed' | 'capabilities'
 >;
 
 // === Access control and fair scheduling
@@ -122,8 +122,8 @@ export interface FetchedImage {
   height?: number;
 }
 
-/** A size-capped, SSRF-guarded download (src/runtime/images/download.ts). */
-export type ImageFetcher = (url: string, opts: { maxBytes: number; allowHosts?: string[] }) => Promise<FetchedImage>;
+/** A size-capped, SSRF-guarded download (src/runtime/images/download.ts), checked to be an image (or, with `kind: 'video'`, a clip). */
+export type ImageFetcher = (url: string, opts: { maxBytes: number; allowHosts?: string[]; kind?: 'image' | 'video' }) => Promise<FetchedImage>;
 
 // === Observability and HTTP
 

@@ -24,7 +24,7 @@ import { reportInterruptedSubmits } from './pending-submits.js';
 import { answerForm, cancelForm, planPress, press } from './presses.js';
 import { gallery, seedOf, taskCard, type GalleryItem, type SeedAnswer, type TaskCard } from './queries.js';
 import { submit } from './submit.js';
-import { loadTaskImage } from './task-image.js';
+import { loadTaskImage, type TaskImageOptions } from './task-image.js';
 import { Tracker, type IngestResult } from './tracker.js';
 import { onUpdate } from './updates.js';
 import { ImageUploads } from './uploads.js';
@@ -138,8 +138,7 @@ export class MjService {
       errorReply: (locale, err) => this.errorReply(locale, err),
       mayAct: (owner, chat, origin) =>
         mayAct({ config: deps.config, isCollaborative: async (c) => (await chatSettings.get(c.platform, c.chatId)).collaborative === true }, owner, chat, origin),
-      loadImage: (ref) =>
-        loadTaskImage(ref, { fetchImage: deps.fetchImage, maxBytes: deps.config.MAX_IMAGE_BYTES, allowHosts: deps.imageAllowHosts, refetch: (taskId) => deps.clientFor().fetch(taskId) }),
+      loadImage: (ref) => loadTaskImage(ref, this.linkSources(deps)),
       internal: async (kind, args, origin) => {
         const handler = internal.get(kind);
         if (!handler) return this.errorReply(await this.localeOf(origin), new Error(`no handler for internal button ${kind}`));
@@ -322,6 +321,21 @@ export class MjService {
   /** Admins only (FORBIDDEN otherwise). */
   adminChange(origin: Origin, change: AdminChange): Promise<AdminOutcome | undefined> {
     return adminChange(this.ctx, origin, change);
+  }
+
+  /** How task media is downloaded, and how an expired link is renewed (refresh endpoint first, then a fetch). */
+  private linkSources(deps: ServiceDeps): TaskImageOptions {
+    return {
+      fetchImage: deps.fetchImage,
+      maxBytes: deps.config.MAX_IMAGE_BYTES,
+      allowHosts: deps.imageAllowHosts,
+      refresh: async (taskId) => {
+        const client = deps.clientFor();
+        return (await client.capabilities()).refreshLink ? client.refreshLink(taskId) : undefined;
+      },
+      refetch: (taskId) => deps.clientFor().fetch(taskId),
+      logger: deps.logger,
+    };
   }
 
   // === Several processes
