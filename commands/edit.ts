@@ -18,6 +18,7 @@ export default {
     { name: 'mask', type: 'image', required: false, description: localized('cmd.edit.mask') },
   ],
   textOption: 'prompt',
+  repliedImageFirst: true,
   async execute(input, { service, origin, locale }) {
     const schema = z.object({
       image: singleImage(t(locale, 'cmd.edit.needImage')),

@@ -23,6 +23,23 @@ export const ButtonSchema = z
   .loose();
 export type Button = z.output<typeof ButtonSchema>;
 
+/** `videoUrls` in any of its shapes → the URLs in it. */
+function clipUrls(value: unknown): string[] {
+  let list = value;
+  if (typeof list === 'string') {
+    try {
+      list = JSON.parse(list) as unknown;
+    } catch {
+      list = [list];
+    }
+  }
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown) => {
+    const url = typeof item === 'string' ? item : typeof item === 'object' && item !== null ? (item as { url?: unknown }).url : undefined;
+    return typeof url === 'string' && /^https?:\/\//i.test(url) ? [url] : [];
+  });
+}
+
 export const TaskSchema = z
   .object({
     id: z.union([z.string(), z.number()]).transform(String),
@@ -37,6 +54,8 @@ export const TaskSchema = z
     finishTime: nullableTime,
     imageUrl: nullableString,
     videoUrl: nullableString,
+    /** The clips of a video task, as URLs (proxies send strings or `{url}` objects; relays sometimes a JSON string). */
+    videoUrls: z.unknown().optional().transform(clipUrls),
     progress: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? '' : String(v))),
     failReason: nullableString,
     properties: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),

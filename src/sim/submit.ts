@@ -175,6 +175,10 @@ export function video(ctx: SimContext, req: SimRequest, parse: BodyParser): SimA
   const prompt = text(body.prompt);
   if (!prompt) return codeError(ctx.flavour, 4, 'prompt不能为空');
   if (body.taskId != null && body.action !== 'extend') return codeError(ctx.flavour, 4, '任务类型错误');
+  const image = text(body.image);
+  if (image && !/^https?:\/\//i.test(image) && !parseDataUrl(image)) return codeError(ctx.flavour, 4, 'base64格式错误');
+  const motion = text(body.motion);
+  if (motion && motion !== 'low' && motion !== 'high') return codeError(ctx.flavour, 4, 'motion参数错误');
   if (body.taskId != null && !ctx.store.get(String(body.taskId))) return codeError(ctx.flavour, 3, '关联任务不存在或已失效', 404);
   const banned = bannedCheck(ctx, prompt);
   if ('answer' in banned) return banned.answer;

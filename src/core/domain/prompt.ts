@@ -102,6 +102,18 @@ export function setParam(prompt: string, name: string, value?: string): string {
   return (replaced ? out : `${prompt} ${replacement}`).replace(/ {2,}/g, ' ').trim();
 }
 
+/** The first word after the last `--name` (or alias), lower-cased; undefined when absent or bare. */
+export function paramValue(prompt: string, name: string): string | undefined {
+  let value: string | undefined;
+  for (const match of prompt.matchAll(paramPattern(name))) value = (match[2] ?? '').trim().split(/\s+/)[0]?.toLowerCase() || undefined;
+  return value;
+}
+
+/** The prompt without any `--name …` (or alias). */
+export function removeParam(prompt: string, name: string): string {
+  return prompt.replace(paramPattern(name), (_match, lead: string) => lead).replace(/ {2,}/g, ' ').trim();
+}
+
 /** The value of `--zoom` (last one wins, as in MJ); undefined when absent or not a number. */
 export function parseZoom(prompt: string): number | undefined {
   let value: number | undefined;

@@ -71,12 +71,15 @@ export interface ServiceDeps {
   now?: () => number;
 }
 
+/** Largest clip downloaded for a chat (Telegram's bots may upload 50 MB; smaller platform limits are the adapters' to check). */
+export const MAX_CLIP_BYTES = 50 * 1024 * 1024;
+
 export class MjService {
   private readonly ctx: ServiceContext;
   private readonly tracker: Tracker;
   private readonly delivery: Delivery;
 
-  constructor(deps: ServiceDeps) {
+  constructor(private readonly deps: ServiceDeps) {
     const { store, logger } = deps;
     const records = new RecordStore(store);
     const messages = new MessageIndex(store);
@@ -298,9 +301,15 @@ export class MjService {
     return seedOf(this.ctx, origin, taskId);
   }
 
-  /** Bytes of a task image for upload; an expired signed URL is refreshed by fetching the task again. */
+  /** Bytes of a task image for upload; an expired signed URL is renewed (relay refresh, else a fresh fetch). */
   loadImage(ref: ImageRef): Promise<LoadedImage> {
     return this.ctx.loadImage(ref);
+  }
+
+  /** Bytes of a video task's clip (`TaskView.video`), renewed like images when its link expired. */
+  loadVideo(ref: ImageRef): Promise<LoadedImage> {
+    const sources = { ...this.linkSources(this.deps), maxBytes: MAX_CLIP_BYTES };
+    return loadTaskImage(ref, sources, (task) => task.videoUrl || task.videoUrls[0], 'video');
   }
 
   // === Access control (undefined when it is off)

@@ -44,6 +44,20 @@ export const commandMessages: Dictionary = {
   },
   'cmd.edit.display': { en: 'Edit: {prompt}', zh: '修改：{prompt}' },
   'cmd.edit.displayMasked': { en: 'Edit (masked): {prompt}', zh: '修改（蒙版）：{prompt}' },
+  // animate
+  'cmd.animate.description': { en: 'Turn an image into a short video', zh: '把一张图片变成一段短视频' },
+  'cmd.animate.image': { en: 'The image to animate', zh: '要做成视频的图片' },
+  'cmd.animate.prompt': { en: 'What should move and how; --motion high works too', zh: '画面里什么在动、怎么动；也可以写 --motion high' },
+  'cmd.animate.motion': { en: 'How much it moves (default low; --motion in the prompt wins)', zh: '运动幅度（默认低；提示词里的 --motion 优先）' },
+  'cmd.animate.low': { en: 'Low motion', zh: '低运动' },
+  'cmd.animate.high': { en: 'High motion', zh: '高运动' },
+  'cmd.animate.badMotion': { en: 'Motion is low or high.', zh: '运动幅度只能是 low（低）或 high（高）。' },
+  'cmd.animate.needImage': {
+    en: 'Animate needs an image: reply to a photo with /animate <prompt>, or send the photo with /animate <prompt> as its caption.',
+    zh: '生成视频需要一张图片：回复一张图片并发送 /animate <提示词>，或发送图片并把 /animate <提示词> 作为说明文字。',
+  },
+  'cmd.animate.displayLow': { en: 'Animate (Low motion): {prompt}', zh: '生成视频（低运动）：{prompt}' },
+  'cmd.animate.displayHigh': { en: 'Animate (High motion): {prompt}', zh: '生成视频（高运动）：{prompt}' },
   // seed
   'cmd.seed.description': { en: 'Show the seed of a finished image', zh: '查看已完成图片的种子' },
   'cmd.seed.task': { en: 'Task id (default: your latest image)', zh: '任务 ID（默认：你最近的图片）' },
