@@ -44,7 +44,7 @@ describe('Telegram: relay capabilities', () => {
     expect([mask.width, mask.height]).toEqual([32, 32]);
   });
 
-  it('/animate with a photo delivers a video message (sendVideo) with U1–U4; U1 gives one clip with Extend', async () => {
+  it('/animate with a photo delivers a video message with U1–U4; U1 gives one clip with Extend', async () => {
     h.fake.sendPhoto({ chatId: CHAT, from: alice, caption: '/animate the flag waves --motion high', png: makePng(32, 32, [20, 120, 220]) });
     const video = await waitForMessage(h.fake, CHAT, (m) => isDone(m) && Boolean(m.video), 'video result');
     expect(posts(h, '/submit/video').at(-1)?.body).toMatchObject({ prompt: 'the flag waves', motion: 'high' });
@@ -53,7 +53,9 @@ describe('Telegram: relay capabilities', () => {
     expect(video.video?.mime).toBe('video/mp4');
     expect(video.video?.bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
     expect(buttonsOf(video).map((b) => b.text)).toEqual(['U1', 'U2', 'U3', 'U4']);
-    expect(h.fake.calls.filter((c) => c.method === 'sendVideo' && c.response.ok)).toHaveLength(1);
+    // Sent as a video: a new video message, or the preview photo edited into one (when a preview was shown first).
+    const asVideo = (c: (typeof h.fake.calls)[number]) => c.method === 'sendVideo' || (c.method === 'editMessageMedia' && (c.params.media as { type?: string }).type === 'video');
+    expect(h.fake.calls.filter((c) => asVideo(c) && c.response.ok)).toHaveLength(1);
 
     h.fake.pressButton({ chatId: CHAT, messageId: video.messageId, from: alice, data: button(video, 'U1').callback_data });
     const clip = await waitForMessage(h.fake, CHAT, (m) => isDone(m) && Boolean(m.video) && m.replyTo === video.messageId, 'upscaled clip');
@@ -68,6 +70,14 @@ describe('Telegram: relay capabilities', () => {
     expect(still.video).toBeUndefined();
     expect(still.caption).toContain('the video could not be loaded');
     expect(buttonsOf(still).map((b) => b.text)).toEqual(['U1', 'U2', 'U3', 'U4']);
+  });
+
+  it('inline parameters do on Telegram what the Discord choices do: --relax picks the relax path, --ar and --niji stay', async () => {
+    h.fake.sendText({ chatId: CHAT, from: alice, text: '/imagine a paper boat --ar 16:9 --niji 6 --relax' });
+    await waitForMessage(h.fake, CHAT, (m) => isDone(m) && m.caption!.includes('a paper boat'), 'result');
+    const sent = posts(h, '/submit/imagine').at(-1);
+    expect(sent?.path).toBe('/mj-relax/mj/submit/imagine');
+    expect(sent?.body).toMatchObject({ prompt: 'a paper boat --ar 16:9 --niji 6 --relax' });
   });
 
   it('/edit without a photo says how to send one', async () => {
