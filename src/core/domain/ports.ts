@@ -42,7 +42,7 @@ export interface KeyValue {
 export type MjPort = Pick<
   MjClient,
   | 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'edits' | 'video' | 'uploadImages' | 'action' | 'modal'
-  | 'fetch' | 'refreshLink' | 'listByCondition' | 'imageSeed' | 'capabilities'
+  | 'fetch' | 'refreshLink' | 'listByCondition' | 'imageSeed' | 'cancel' | 'capabilities'
 >;
 
 // === Access control and fair scheduling

@@ -16,6 +16,7 @@ import { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '../dom
 import { type UserSettings } from '../domain/settings.js';
 import type { ChatRef, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Reply } from '../domain/types.js';
 import { errorText } from '../domain/views.js';
+import { cancelTask, type CancelAnswer } from './cancel.js';
 import { adminChange, adminReport, isAdmin, queueReport, type AdminChange, type AdminOutcome } from './admin.js';
 import type { ServiceConfig, ServiceContext } from './context.js';
 import { Delivery } from './delivery.js';
@@ -33,6 +34,7 @@ import { mayAct } from './visibility.js';
 export type { ServiceConfig } from './context.js';
 export type { GalleryItem, SeedAnswer, TaskCard } from './queries.js';
 export type { AdminChange, AdminOutcome } from './admin.js';
+export type { CancelAnswer } from './cancel.js';
 
 /** A handler for one of the bot's own buttons (settings menu …); commands declare them. */
 export type InternalHandler = (args: string[], origin: Origin, service: MjService) => Promise<Reply>;
@@ -294,6 +296,11 @@ export class MjService {
   /** A task's card as `origin` may see it (undefined: unknown, or not theirs to see). */
   taskCard(origin: Origin, taskId: string, locale: Locale): Promise<TaskCard | undefined> {
     return taskCard(this.ctx, origin, taskId, locale);
+  }
+
+  /** Cancel a waiting or running job (the given task, else the user's latest); MJ_UNSUPPORTED where the proxy cannot. */
+  cancelTask(origin: Origin, taskId: string | undefined): Promise<CancelAnswer> {
+    return cancelTask(this.ctx, origin, taskId);
   }
 
   /** The seed of a finished image (the given task, else the user's latest). */

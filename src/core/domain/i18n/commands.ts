@@ -68,6 +68,13 @@ export const commandMessages: Dictionary = {
   },
   'cmd.animate.displayLow': { en: 'Animate (Low motion): {prompt}', zh: '生成视频（低运动）：{prompt}' },
   'cmd.animate.displayHigh': { en: 'Animate (High motion): {prompt}', zh: '生成视频（高运动）：{prompt}' },
+  // cancel
+  'cmd.cancel.description': { en: 'Stop a job that is waiting or drawing', zh: '停止正在排队或绘制的任务' },
+  'cmd.cancel.task': { en: 'Task id (default: your latest job)', zh: '任务 ID（默认：你最近的任务）' },
+  'cmd.cancel.done': { en: 'Cancelled {id}.', zh: '已取消 {id}。' },
+  'cmd.cancel.byUser': { en: 'Cancelled by {name}.', zh: '已被 {name} 取消。' },
+  'cmd.cancel.noTask': { en: 'No job to cancel: give a task id.', zh: '没有可取消的任务：请提供任务 ID。' },
+  'cmd.cancel.finished': { en: 'That job has already finished.', zh: '该任务已经结束。' },
   // seed
   'cmd.seed.description': { en: 'Show the seed of a finished image', zh: '查看已完成图片的种子' },
   'cmd.seed.task': { en: 'Task id (default: your latest image)', zh: '任务 ID（默认：你最近的图片）' },
