@@ -129,8 +129,8 @@ export const commandMessages: Dictionary = {
     zh: '部分按钮（自定义缩放、局部重绘、描述结果的数字、Remix）会先让你填写提示词：修改后发送，或取消。',
   },
   'cmd.help.images': {
-    en: 'Image commands (blend, describe, faceswap, imagine with reference images) take the images you attach.',
-    zh: '图片类命令（融合、描述、换脸、带参考图的绘图）会使用你附带的图片。',
+    en: 'Image commands (blend, describe, edit, animate, faceswap, imagine with reference images) take the images you attach — or the photo you reply to.',
+    zh: '图片类命令（融合、描述、修改、生成视频、换脸、带参考图的绘图）会使用你附带的图片，或你回复的那张图片。',
   },
   // shared validation
   'cmd.badInput': { en: 'That input is not valid.', zh: '输入无效。' },
