@@ -31,10 +31,12 @@ function featureOf(spec: JobSpec): 'shorten' | 'faceSwap' | 'edits' | 'video' | 
   }
 }
 
-/** Refuse, before anything is shown or spent, a job this proxy flavour has no endpoint for. */
-export function checkSupported(spec: JobSpec, caps: Capabilities): void {
+/** Refuse, before anything is shown or spent, a job this proxy flavour has no endpoint for (jobs every flavour runs ask nothing). */
+export async function checkSupported(spec: JobSpec, capabilities: () => Promise<Capabilities>): Promise<void> {
   const feature = featureOf(spec);
-  if (feature && !caps[feature]) throw new MjError('MJ_UNSUPPORTED', `${spec.kind} is not available on ${caps.flavour}`);
+  if (!feature) return;
+  const caps = await capabilities();
+  if (!caps[feature]) throw new MjError('MJ_UNSUPPORTED', `${spec.kind} is not available on ${caps.flavour}`);
 }
 
 /** Check the job's images and build its request; throws IMAGE_INVALID / IMAGE_TOO_LARGE / BAD_INPUT. */

@@ -25,7 +25,7 @@ export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec,
   let request;
   try {
     request = toRequest(spec, { maxBytes: ctx.config.MAX_IMAGE_BYTES, locale });
-    checkSupported(spec, await ctx.clientFor().capabilities());
+    await checkSupported(spec, () => ctx.clientFor().capabilities());
     await ctx.gate.check(origin, spec);
   } catch (err) {
     return ctx.errorReply(locale, err);
