@@ -1,9 +1,11 @@
 /** Every command, in menu order; adapters register these and look them up by name. */
 import admin from './admin.js';
+import animate from './animate.js';
 import blend from './blend.js';
 import cancel from './cancel.js';
 import collab from './collab.js';
 import describe from './describe.js';
+import edit from './edit.js';
 import faceswap from './faceswap.js';
 import gallery from './gallery.js';
 import help from './help.js';
@@ -18,7 +20,7 @@ import task from './task.js';
 import type { InternalHandler } from '../src/core/service/service.js';
 import type { Command } from './types.js';
 
-export const allCommands: Command[] = [imagine, blend, describe, shorten, faceswap, seed, task, history, cancel, settings, queue, gallery, collab, admin, help, start];
+export const allCommands: Command[] = [imagine, blend, describe, shorten, edit, animate, faceswap, seed, task, history, cancel, settings, queue, gallery, collab, admin, help, start];
 
 /** The command called `name` (case-insensitive, without the leading slash), if any. */
 export function findCommand(name: string, commands: readonly Command[] = allCommands): Command | undefined {

@@ -54,6 +54,8 @@ export interface Command {
   textOption?: string;
   /** Hidden from menus (e.g. start). */
   hidden?: boolean;
+  /** A replied-to photo fills the first image option before the message's own (Telegram: reply to the photo with a mask file). */
+  repliedImageFirst?: boolean;
   /** The handler checks `origin.actor.isChatAdmin`: adapters that must ask the platform (Telegram) do so for this command only. */
   needsChatAdmin?: boolean;
   /** The bot's own buttons this command puts on its answers, by kind (e.g. the settings menu's 'st'). */

@@ -91,6 +91,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
         apiKey: config.MJ_API_KEY,
         authHeader: config.MJ_AUTH_HEADER,
         mode: effective,
+        route: config.MJ_IMAGE_ROUTE,
         flavour: sim ? 'plus' : config.MJ_FLAVOUR,
         timeoutMs: config.MJ_REQUEST_TIMEOUT_MS,
         logger,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { IMAGE_ROUTES } from './mj/routes.js';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -57,6 +58,8 @@ export const ConfigSchema = z.object({
   /** How the key is sent: `mj-api-secret` header (default), raw `Authorization`, or `Authorization: Bearer`. */
   MJ_AUTH_HEADER: z.preprocess(emptyToUndefined, z.enum(['mj-api-secret', 'authorization', 'bearer']).default('mj-api-secret')),
   MJ_MODE: z.preprocess(emptyToUndefined, z.enum(['fast', 'relax', 'turbo']).optional()),
+  /** Relays only: how image links come back (relay | origin | proxy); replaces the route part of MJ_BASE_URL's segment. */
+  MJ_IMAGE_ROUTE: z.preprocess(emptyToUndefined, z.enum(IMAGE_ROUTES).optional()),
   /** Which proxy implementation is behind MJ_BASE_URL; `auto` probes it. */
   MJ_FLAVOUR: z.preprocess(emptyToUndefined, z.enum(MJ_FLAVOURS).default('auto')),
   MJ_POLL_INTERVAL_MS: intWithDefault(3000, 10, 600_000),

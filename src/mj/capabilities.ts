@@ -21,6 +21,8 @@ export interface Capabilities {
   edits: boolean;
   video: boolean;
   cancel: boolean;
+  /** A relay endpoint that re-signs a finished task's expired links (docs/protocol.md#refreshing-links). */
+  refreshLink: boolean;
   /** false when the flavour strips `notifyHook` (new-api by default) — poll instead. */
   notifyHook: boolean;
   /** true if this flavour can execute a button with this customId. */
@@ -30,10 +32,10 @@ export interface Capabilities {
 type Flags = Omit<Capabilities, 'flavour' | 'canPress'>;
 
 const FLAGS: Record<Flavour, Flags> = {
-  oss: { action: false, modal: false, change: true, listByCondition: true, shorten: false, imageSeed: false, faceSwap: false, upload: false, edits: false, video: false, cancel: false, notifyHook: true },
-  plus: { action: true, modal: true, change: true, listByCondition: true, shorten: true, imageSeed: true, faceSwap: true, upload: true, edits: true, video: true, cancel: true, notifyHook: true },
-  trueai: { action: true, modal: true, change: false, listByCondition: true, shorten: true, imageSeed: true, faceSwap: true, upload: true, edits: true, video: true, cancel: true, notifyHook: true },
-  newapi: { action: true, modal: true, change: true, listByCondition: true, shorten: true, imageSeed: true, faceSwap: true, upload: true, edits: true, video: true, cancel: false, notifyHook: false },
+  oss: { action: false, modal: false, change: true, listByCondition: true, shorten: false, imageSeed: false, faceSwap: false, upload: false, edits: false, video: false, cancel: false, refreshLink: false, notifyHook: true },
+  plus: { action: true, modal: true, change: true, listByCondition: true, shorten: true, imageSeed: true, faceSwap: true, upload: true, edits: true, video: true, cancel: true, refreshLink: false, notifyHook: true },
+  trueai: { action: true, modal: true, change: false, listByCondition: true, shorten: true, imageSeed: true, faceSwap: true, upload: true, edits: true, video: true, cancel: true, refreshLink: false, notifyHook: true },
+  newapi: { action: true, modal: true, change: true, listByCondition: true, shorten: true, imageSeed: true, faceSwap: true, upload: true, edits: true, video: true, cancel: false, refreshLink: true, notifyHook: false },
 };
 
 const isBookmark = (id: string) => /^MJ::BOOKMARK::/i.test(id);

@@ -9,6 +9,7 @@ import { capabilitiesFor, ossChangeFor, type Capabilities, type Flavour } from '
 import { badResponse, MjTransport, toMjError, type HttpAnswer, type MjLogger, type ResponseObserver } from './http.js';
 import { probeFlavour } from './probe.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
+import { resolveRoute, type ImageRoute } from './routes.js';
 import {
   SubmitResultSchema, TaskSchema, type ActionRequest, type BlendRequest, type ChangeRequest, type DescribeRequest,
   type EditsRequest, type FaceSwapRequest, type ImagineRequest, type ModalRequest, type ShortenRequest,
@@ -23,12 +24,14 @@ export type { Submitted } from './submitted.js';
 export type AuthHeader = 'mj-api-secret' | 'authorization' | 'bearer';
 
 export interface MjClientOptions {
-  /** Part before /mj; may carry its own path prefix (e.g. https://host/mj-turbo-proxy). */
+  /** Part before /mj; may end in a relay's mode/route segment (e.g. https://host/mj-turbo-proxy, docs/protocol.md#relay-routes). */
   baseUrl: string;
   apiKey?: string;
   authHeader?: AuthHeader;
-  /** Adds the speed-mode prefix: {baseUrl}/mj-<mode>/mj/... (default plain /mj). */
+  /** Speed mode: replaces the mode of the base URL's segment, else adds one ({root}/mj-<mode>/mj/...). */
   mode?: 'fast' | 'relax' | 'turbo';
+  /** Relay image route (relay | origin | proxy): replaces the route of the base URL's segment. */
+  route?: ImageRoute;
   /** Default 'auto': probed on first need, then cached. */
   flavour?: Flavour | 'auto';
   /** Headers/body timeout (default 30 000 ms); connect timeout is 10 000 ms. */
@@ -58,12 +61,15 @@ export class MjClient {
   private readonly retry: RetryPolicy;
   private readonly logger?: MjLogger;
   private flavourPromise?: Promise<Flavour>;
+  /** The relay answered that it has no refresh endpoint. */
+  private noRefresh = false;
 
   constructor(opts: MjClientOptions) {
     const secrets = opts.apiKey ? [opts.apiKey] : [];
+    const { root, prefix } = resolveRoute(opts.baseUrl, { mode: opts.mode, route: opts.route });
     this.transport = new MjTransport({
-      baseUrl: opts.baseUrl,
-      prefix: opts.mode ? `/mj-${opts.mode}/mj` : '/mj',
+      baseUrl: root,
+      prefix,
       headers: authHeaders(opts.apiKey, opts.authHeader ?? 'mj-api-secret'),
       dispatcher: opts.dispatcher,
       timeoutMs: opts.timeoutMs ?? 30_000,
@@ -144,6 +150,25 @@ export class MjClient {
       const seed = env.success ? resultIds(env.data.result)[0] : undefined;
       if (!seed) throw badResponse(endpoint, answer.status, 'no seed in result');
       return seed;
+    });
+  }
+
+  /**
+   * The task with freshly signed links, where the relay can re-sign them (docs/protocol.md#refreshing-links);
+   * undefined when it does not know the task. A relay that turns out not to have the endpoint is not asked again.
+   */
+  async refreshLink(taskId: string): Promise<Task | undefined> {
+    const path = `/task/${encodeURIComponent(taskId)}/refresh`;
+    await this.require('refreshLink', 'POST', path);
+    if (this.noRefresh) throw this.unsupported('POST', path, 'the relay has no refresh endpoint');
+    return this.read('POST', path, {}, (answer, endpoint): Task | undefined => {
+      if (answer.status === 204 || answer.text.trim() === '') return undefined;
+      const parsed = TaskSchema.safeParse(answer.json);
+      if (!parsed.success) throw badResponse(endpoint, answer.status, 'body is not a task');
+      return parsed.data;
+    }).catch((err: unknown) => {
+      if (err instanceof MjError && err.code === 'MJ_UNSUPPORTED') this.noRefresh = true;
+      throw err;
     });
   }
 

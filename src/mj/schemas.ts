@@ -29,6 +29,23 @@ export type Button = z.output<typeof ButtonSchema>;
  */
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** `videoUrls` in any of its shapes → the URLs in it. */
+function clipUrls(value: unknown): string[] {
+  let list = value;
+  if (typeof list === 'string') {
+    try {
+      list = JSON.parse(list) as unknown;
+    } catch {
+      list = [list];
+    }
+  }
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item: unknown) => {
+    const url = typeof item === 'string' ? item : typeof item === 'object' && item !== null ? (item as { url?: unknown }).url : undefined;
+    return typeof url === 'string' && /^https?:\/\//i.test(url) ? [url] : [];
+  });
+}
+
 export const TaskSchema = z
   .object({
     id: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(TASK_ID_PATTERN)),
@@ -43,6 +60,8 @@ export const TaskSchema = z
     finishTime: nullableTime,
     imageUrl: nullableString,
     videoUrl: nullableString,
+    /** The clips of a video task, as URLs (proxies send strings or `{url}` objects; relays sometimes a JSON string). */
+    videoUrls: z.unknown().optional().transform(clipUrls),
     progress: z.union([z.string(), z.number()]).nullish().transform((v) => (v == null ? '' : String(v))),
     failReason: nullableString,
     properties: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
@@ -100,7 +119,8 @@ export interface ModalRequest extends BaseSubmit { taskId: string; prompt?: stri
 export interface ChangeRequest extends BaseSubmit { taskId: string; action: 'UPSCALE' | 'VARIATION' | 'REROLL'; index?: number }
 export interface SimpleChangeRequest extends BaseSubmit { content: string }
 export interface FaceSwapRequest extends BaseSubmit { sourceBase64: string; targetBase64: string }
-export interface EditsRequest extends BaseSubmit { prompt: string; image: string }
+/** `image`: URL or data URL; `maskBase64`: PNG data URL, white = the area to change (optional). */
+export interface EditsRequest extends BaseSubmit { prompt: string; image: string; maskBase64?: string }
 export interface VideoRequest extends BaseSubmit {
   prompt: string; motion?: 'low' | 'high'; image?: string; endImage?: string; loop?: boolean;
   action?: 'extend'; index?: number; taskId?: string; videoType?: string; batchSize?: 1 | 2 | 4;

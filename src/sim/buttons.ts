@@ -33,6 +33,9 @@ export function soloButtons(uuid: string): SimButton[] {
     button(`MJ::JOB::pan_right::1::${uuid}::SOLO`, '', '➡️'),
     button(`MJ::JOB::pan_up::1::${uuid}::SOLO`, '', '⬆️'),
     button(`MJ::JOB::pan_down::1::${uuid}::SOLO`, '', '⬇️'),
+    // v7 upscales can be animated into a video job (docs/protocol.md#video).
+    button(`MJ::JOB::animate_high::1::${uuid}::SOLO`, 'Animate (High motion)'),
+    button(`MJ::JOB::animate_low::1::${uuid}::SOLO`, 'Animate (Low motion)'),
     button(`MJ::BOOKMARK::${uuid}`, '', '❤️'),
   ];
 }

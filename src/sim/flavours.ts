@@ -53,12 +53,18 @@ export function taskToWire(task: SimTask, ctx: WireContext): TaskWire {
   if (ctx.flavour !== 'oss') wire.buttons = task.buttons.map((b) => ({ ...b }));
   if (task.videoPath) {
     wire.videoUrl = absoluteUrl(ctx, task.videoPath);
-    wire.videoUrls = [{ url: wire.videoUrl }];
+    wire.videoUrls = clipPaths(task).map((path) => ({ url: absoluteUrl(ctx, path) }));
   }
   if (ctx.flavour === 'trueai') {
     Object.assign(wire, { botType: task.botType, parentId: task.parentId, jobId: task.properties.messageHash ?? null });
   }
   return wire;
+}
+
+/** The separate clips of a video task: four for a video job, the one clip of an upscale. */
+function clipPaths(task: SimTask): string[] {
+  if (!task.videoPath) return [];
+  return task.resultKind === 'video' ? [1, 2, 3, 4].map((n) => `/sim/video/${task.id}/clip-${n}.mp4`) : [task.videoPath];
 }
 
 /** new-api's MidjourneyDto: Go zero values, its own action names, gateway image URLs (docs/protocol.md#task-object, #quirks). */

@@ -10,7 +10,8 @@ import { bindingError, notFound, type SimAnswer } from './flavours.js';
 import { serveImage, type BinaryAnswer } from './image-routes.js';
 import * as submit from './submit.js';
 import type { BodyParser } from './submit.js';
-import { cancelTask, fetchTask, imageSeed, listAll, listByCondition, type StaleView } from './task-routes.js';
+import type { ImageRoute } from '../mj/routes.js';
+import { cancelTask, fetchTask, imageSeed, listAll, listByCondition, refreshTask, type StaleView } from './task-routes.js';
 import type { SimCannedAnswer, SimFlavour, SimRequestLogEntry, SpeedMode } from './types.js';
 import { parseBody } from './validate.js';
 
@@ -67,12 +68,17 @@ async function readBody(req: IncomingMessage): Promise<Body> {
   }
 }
 
-/** Split a path at the LAST `/mj/`, so relay base URLs like `/mj-turbo-proxy` + `/mj/...` work. */
-export function splitMjPath(pathname: string): { route: string; mode: SpeedMode | undefined } | null {
+/**
+ * Split a path at the LAST `/mj/`, so relay base URLs like `/mj-turbo-proxy` + `/mj/...` work; the
+ * segment before it names the mode and the image route (docs/protocol.md#relay-routes).
+ */
+export function splitMjPath(pathname: string): { route: string; mode: SpeedMode | undefined; imageRoute: ImageRoute | undefined } | null {
   const at = pathname.lastIndexOf('/mj/');
   if (at < 0) return null;
-  const mode = /\/mj-(fast|relax|turbo)$/i.exec(pathname.slice(0, at))?.[1]?.toUpperCase() as SpeedMode | undefined;
-  return { route: pathname.slice(at + 3), mode };
+  const segment = /\/mj(?:-(fast|relax|turbo))?(?:-(relay|origin|proxy))?$/i.exec(pathname.slice(0, at));
+  const mode = segment?.[1]?.toUpperCase() as SpeedMode | undefined;
+  const imageRoute = segment?.[2]?.toLowerCase() as ImageRoute | undefined;
+  return { route: pathname.slice(at + 3), mode, imageRoute };
 }
 
 function dispatch(deps: ServerDeps, method: string, pathname: string, query: URLSearchParams, headers: IncomingMessage['headers'], body: Body): SimAnswer | BinaryAnswer {
@@ -98,6 +104,8 @@ function dispatch(deps: ServerDeps, method: string, pathname: string, query: URL
       if (body.kind === 'invalid') return bindingError(flavour, pathname, 'invalid JSON');
       return listByCondition(ctx, view, value, pathname);
     }
+    const refresh = /^\/task\/([^/]+)\/refresh$/.exec(route);
+    if (refresh && flavour === 'newapi') return refreshTask(ctx, decodeURIComponent(refresh[1] ?? ''));
     const cancel = /^\/task\/([^/]+)\/cancel$/.exec(route);
     if (cancel && (flavour === 'plus' || flavour === 'trueai')) return cancelTask(ctx, decodeURIComponent(cancel[1] ?? ''));
   }

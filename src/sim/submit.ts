@@ -150,6 +150,10 @@ export function edits(ctx: SimContext, req: SimRequest, parse: BodyParser): SimA
   const prompt = text(body.prompt);
   const image = text(body.image);
   if (!prompt || !image) return codeError(ctx.flavour, 4, 'image或prompt不能为空');
+  if (!/^https?:\/\//i.test(image) && !parseDataUrl(image)) return codeError(ctx.flavour, 4, 'base64格式错误');
+  // A mask is a PNG data URL, white = the area to change (docs/protocol.md#submit-endpoints).
+  const mask = text(body.maskBase64);
+  if (mask && !(mask.startsWith('data:image/png;base64,') && parseDataUrl(mask))) return codeError(ctx.flavour, 4, 'mask参数错误');
   const banned = bannedCheck(ctx, prompt);
   if ('answer' in banned) return banned.answer;
   return submitTask(ctx, {
@@ -171,6 +175,10 @@ export function video(ctx: SimContext, req: SimRequest, parse: BodyParser): SimA
   const prompt = text(body.prompt);
   if (!prompt) return codeError(ctx.flavour, 4, 'prompt不能为空');
   if (body.taskId != null && body.action !== 'extend') return codeError(ctx.flavour, 4, '任务类型错误');
+  const image = text(body.image);
+  if (image && !/^https?:\/\//i.test(image) && !parseDataUrl(image)) return codeError(ctx.flavour, 4, 'base64格式错误');
+  const motion = text(body.motion);
+  if (motion && motion !== 'low' && motion !== 'high') return codeError(ctx.flavour, 4, 'motion参数错误');
   if (body.taskId != null && !ctx.store.get(String(body.taskId))) return codeError(ctx.flavour, 3, '关联任务不存在或已失效', 404);
   const banned = bannedCheck(ctx, prompt);
   if ('answer' in banned) return banned.answer;

@@ -36,6 +36,15 @@ export function fetchTask(ctx: SimContext, view: StaleView, id: string): SimAnsw
   return task ? okJson(view.view(task)) : unknownTask(ctx.flavour);
 }
 
+/**
+ * The relay's refresh endpoint (docs/protocol.md#refreshing-links): the task, live rather than from
+ * the stale copy, with its links signed afresh.
+ */
+export function refreshTask(ctx: SimContext, id: string): SimAnswer {
+  const task = ctx.store.get(id);
+  return task ? okJson(wireOf(ctx, task)) : unknownTask(ctx.flavour);
+}
+
 export function listByCondition(ctx: SimContext, view: StaleView, body: unknown, path: string): SimAnswer {
   const parsed = parseBody(ListBody, body ?? {});
   if (!parsed.ok) return bindingError(ctx.flavour, path, parsed.message);

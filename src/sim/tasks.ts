@@ -227,7 +227,9 @@ export class TaskStore {
       task.properties.messageId = String(1_300_000_000_000_000_000n + BigInt(randomInt(1, 2 ** 47)));
       task.buttons = buttonsFor(task.resultKind, uuid);
       task.imagePath = imagePathFor(task);
-      if (task.resultKind === 'video') task.videoPath = `/sim/img/${task.id}/video.png`;
+      // A video job: a grid clip of its four clips; a clip upscale: one clip (docs/protocol.md#video).
+      if (task.resultKind === 'video') task.videoPath = `/sim/video/${task.id}/grid.mp4`;
+      if (task.resultKind === 'video-solo') task.videoPath = `/sim/video/${task.id}/single.mp4`;
     } else {
       task.status = 'FAILURE';
       task.progress = '';

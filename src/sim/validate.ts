@@ -22,7 +22,7 @@ export const ModalBody = z.object({ ...base, taskId: z.union([z.string(), z.numb
 export const ChangeBody = z.object({ ...base, taskId: z.union([z.string(), z.number()]).nullish(), action: str, index: z.number().int().nullish() }).loose();
 export const SimpleChangeBody = z.object({ ...base, content: str }).loose();
 export const UploadBody = z.object({ base64Array: z.array(z.string()).nullish() }).loose();
-export const EditsBody = z.object({ ...base, prompt: str, image: str }).loose();
+export const EditsBody = z.object({ ...base, prompt: str, image: str, maskBase64: str }).loose();
 export const VideoBody = z
   .object({ ...base, prompt: str, image: str, motion: str, taskId: z.union([z.string(), z.number()]).nullish(), action: str, index: z.number().nullish() })
   .loose();

@@ -48,10 +48,11 @@ describe('imagine', () => {
     expect(lastBody('/submit/imagine')).toMatchObject({ prompt: 'a red fox --ar 9:16', botType: 'NIJI_JOURNEY' });
   });
 
-  it('passes reference images as data URLs and the drawing finishes with an image', async () => {
+  it('uploads reference images once and leads the prompt with their links; the drawing finishes with an image', async () => {
     const reference = pngImage([250, 10, 10]);
     const id = taskIdOf(await stack.run(imagine, { prompt: 'a red fox', images: [reference] }, user('refs')));
-    expect(lastBody('/submit/imagine').base64Array).toEqual([`data:image/png;base64,${Buffer.from(reference.bytes).toString('base64')}`]);
+    expect(lastBody('/submit/upload-discord-images').base64Array).toEqual([`data:image/png;base64,${Buffer.from(reference.bytes).toString('base64')}`]);
+    expect(String(lastBody('/submit/imagine').prompt)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sim\/upload\/\S+ a red fox$/);
     const final = await stack.finalOf(id);
     expect(final.phase).toBe('result');
     expect(final.image?.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
@@ -74,7 +75,8 @@ describe('image commands', () => {
 
   it('describes an image and shows the numbered prompts with their buttons', async () => {
     const id = taskIdOf(await stack.run(describeCommand, { image: pngImage([9, 90, 200]) }, user('describer')));
-    expect(String(lastBody('/submit/describe').base64)).toMatch(/^data:image\/png;base64,/);
+    expect(String(lastBody('/submit/upload-discord-images').base64Array)).toMatch(/^data:image\/png;base64,/);
+    expect(String(lastBody('/submit/describe').link)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sim\/upload\//);
     const final = await stack.finalOf(id);
     expect(final.detail).toContain('1️⃣');
     expect(final.rows.flat().map((b) => b.label)).toEqual(expect.arrayContaining(['1️⃣', '2️⃣', '3️⃣', '4️⃣']));
@@ -127,7 +129,7 @@ describe('seed', () => {
       const me = user('oss-user', 'zh');
       const id = taskIdOf(await oss.run(imagine, { prompt: 'oss fox' }, me));
       expect((await oss.finalOf(id)).phase).toBe('result');
-      expect(await oss.run(seed, {}, me)).toMatchObject({ type: 'error', code: 'MJ_UNSUPPORTED', text: '当前配置的 Midjourney 代理不支持此操作。' });
+      expect(await oss.run(seed, {}, me)).toMatchObject({ type: 'error', code: 'MJ_UNSUPPORTED', text: '当前配置的 Midjourney 代理或中转不支持此功能。' });
     } finally {
       await oss.close();
     }

@@ -102,6 +102,24 @@ describe('console session', () => {
     expect((blend?.body as { base64Array: string[] }).base64Array).toHaveLength(2);
   });
 
+  it('edits a file with a mask file, and animates a file into a saved .mp4 clip', async () => {
+    const { sim, ui } = await openConsole();
+    const photo = writePng('photo.png', [200, 20, 20]);
+    const mask = join(dir, 'mask.png');
+    const png = new PNG({ width: 4, height: 4 });
+    for (let i = 0; i < png.data.length; i += 4) png.data.set(i < png.data.length / 2 ? [255, 255, 255, 255] : [0, 0, 0, 255], i);
+    writeFileSync(mask, PNG.sync.write(png));
+    ui.type(`/edit ${photo} ${mask} make it blue`);
+    await ui.waitFor(/\[(\d+)\] ✅ Done — image: /);
+    expect(sim.requests.find((r) => r.path.endsWith('/submit/edits'))?.body).toMatchObject({ prompt: 'make it blue', maskBase64: expect.stringMatching(/^data:image\/png;base64,/) });
+
+    ui.type(`/animate ${photo} the sea waves`);
+    const [, id, path] = await ui.waitFor(/\[(\d+)\] ✅ Done — video: (\S+\.mp4)/);
+    expect(path).toBe(join(dir, 'out', `${id}.mp4`));
+    expect(readFileSync(path!).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    await ui.waitFor(/^ {2}\[U1\] \[U2\] \[U3\] \[U4\]$/m);
+  });
+
   it('warns about a press before any result, speaks Chinese after "settings lang zh" and ends the session on /quit', async () => {
     const { sim, ui } = await openConsole();
     ui.type('U2');

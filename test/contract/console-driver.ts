@@ -1,5 +1,5 @@
 /** The contract on the console: lines typed into a real console adapter, output read back. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { driveConsole } from '../console/driver.js';
@@ -16,9 +16,12 @@ export async function consoleDriver(): Promise<ContractDriver> {
   const stack = await createCoreStack();
   const ui = driveConsole(stack, join(dir, 'out'));
   const result = async () => {
-    const [, id = ''] = await ui.waitFor(/\[(\d+)\] ✅ Done[^\n]*\n/);
+    const [line = '', id = ''] = await ui.waitFor(/\[(\d+)\] ✅ Done[^\n]*\n/);
     const [row = ''] = await ui.waitFor(/^ {2}\[.*$/m);
-    return { ref: id, buttons: labelsOf(row) };
+    // A video result is saved as its clip: an MP4 file.
+    const clip = /video: (\S+\.mp4)/.exec(line)?.[1];
+    const video = clip !== undefined && existsSync(clip) && readFileSync(clip).subarray(4, 8).toString('latin1') === 'ftyp';
+    return { ref: id, buttons: labelsOf(row), video };
   };
   return {
     name: 'console',

@@ -1,5 +1,5 @@
 /** The contract on Discord: the real discord.js adapter against the fake gateway and REST, in a guild channel. */
-import { buttonId, OTHER_USER, resultOf, rowsOf, startStack, type DiscordStack } from '../discord/harness.js';
+import { buttonId, clipOf, OTHER_USER, resultOf, rowsOf, startStack, type DiscordStack } from '../discord/harness.js';
 import type { FakeMessage, FakeUser, InteractionHandle } from '../fakes/discord/index.js';
 import type { ContractDriver, ResultSeen, Who } from './driver.js';
 
@@ -7,7 +7,11 @@ export async function discordDriver(): Promise<ContractDriver> {
   const stack: DiscordStack = await startStack();
   const { fake } = stack;
   const user = (who: Who): FakeUser | undefined => (who === 'other' ? OTHER_USER : undefined);
-  const seen = (m: FakeMessage): ResultSeen => ({ ref: m.id, buttons: rowsOf(m).flat().map((b) => b.label ?? b.emoji?.name ?? '') });
+  const seen = (m: FakeMessage): ResultSeen => ({
+    ref: m.id,
+    buttons: rowsOf(m).flat().map((b) => b.label ?? b.emoji?.name ?? ''),
+    video: clipOf(m)?.bytes.subarray(4, 8).toString('latin1') === 'ftyp',
+  });
   const click = (who: Who, ref: string, label: string) => fake.click({ messageId: ref, customId: buttonId(fake.message(ref), label), user: user(who) });
   const privately = async (handle: InteractionHandle, what: string) => {
     await fake.waitUntil(() => handle.ephemeralReplies().length > 0, 5000, what);

@@ -11,6 +11,8 @@ export interface ResultSeen {
   ref: string;
   /** Button labels, as shown (Midjourney's own: U1, V2, Custom Zoom …). */
   buttons: string[];
+  /** The result is a clip the platform shows natively (a video message, an attached MP4, a saved .mp4). */
+  video: boolean;
 }
 
 /** A form step the bot asks. */

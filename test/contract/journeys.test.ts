@@ -48,6 +48,26 @@ describe.each(drivers)('adapter contract: %s', (_name, start) => {
     expect(posts(d, '/submit/modal')).toBe(0);
   });
 
+  it('a v7 upscale animates into a video shown natively with its clip buttons; a clip upscale gives one clip with Extend', async () => {
+    const d = (driver = await start());
+    const grid = await d.imagine('owner', 'waves rolling onto a beach');
+    expect(grid.video).toBe(false);
+    const upscaled = await d.pressForResult('owner', grid, 'U1');
+    expect(upscaled.buttons).toEqual(expect.arrayContaining([expect.stringContaining('Animate (High motion)'), expect.stringContaining('Animate (Low motion)')]));
+
+    const video = await d.pressForResult('owner', upscaled, 'Animate (High motion)');
+    expect(video.video).toBe(true);
+    expect(video.ref).not.toBe(upscaled.ref);
+    expect(video.buttons).toEqual(['U1', 'U2', 'U3', 'U4']);
+
+    const clip = await d.pressForResult('owner', video, 'U2');
+    expect(clip.video).toBe(true);
+    expect(clip.buttons).toEqual([expect.stringContaining('Extend (High motion)'), expect.stringContaining('Extend (Low motion)')]);
+    const pressed = d.sim.requests.filter((r) => r.path.endsWith('/submit/action')).map((r) => (r.body as { customId: string }).customId);
+    expect(pressed.at(-2)).toMatch(/^MJ::JOB::animate_high::1::/);
+    expect(pressed.at(-1)).toMatch(/^MJ::JOB::video_virtual_upscale::2::/);
+  });
+
   it('an empty prompt is refused with a clear message and nothing reaches Midjourney', async () => {
     const d = (driver = await start());
     const before = d.sim.requests.filter((r) => r.method === 'POST').length;

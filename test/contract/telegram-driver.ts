@@ -5,11 +5,11 @@ import type { ContractDriver, ResultSeen, Who } from './driver.js';
 
 const GROUP = -100777;
 const users: Record<Who, SimulatedUser> = { owner: alice, other: bob };
-const isResult = (m: BotMessage) => Boolean((m.photo || m.document) && m.caption?.startsWith('✅') && buttonsOf(m).length > 0);
+const isResult = (m: BotMessage) => Boolean((m.photo || m.document || m.video || m.animation) && m.caption?.startsWith('✅') && buttonsOf(m).length > 0);
 
 export async function telegramDriver(): Promise<ContractDriver> {
   const h: Harness = await startHarness();
-  const seen = (m: BotMessage): ResultSeen => ({ ref: String(m.messageId), buttons: buttonsOf(m).map((b) => b.text) });
+  const seen = (m: BotMessage): ResultSeen => ({ ref: String(m.messageId), buttons: buttonsOf(m).map((b) => b.text), video: Boolean(m.video || m.animation) });
   const message = (ref: string) => h.fake.messages(GROUP).find((m) => m.messageId === Number(ref));
   const nextResult = async (replyTo: number) => seen(await waitForMessage(h.fake, GROUP, (m) => m.replyTo === replyTo && isResult(m), `result replying to ${replyTo}`));
   const press = (who: Who, ref: string, label: string) => h.fake.pressButton({ chatId: GROUP, messageId: Number(ref), from: users[who], data: button(message(ref), label).callback_data });

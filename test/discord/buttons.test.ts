@@ -47,8 +47,9 @@ describe('Discord buttons and forms', () => {
       fake,
       fake.slash({ name: 'describe', options: [{ name: 'image', type: 11 }], attachments: [{ name: 'photo.png', bytes: userPng(), contentType: 'image/png' }] }),
     );
-    const sent = simCalls(sim, '/mj/submit/describe')[0] as { base64?: string };
-    expect(sent.base64).toContain(userPng().toString('base64').slice(0, 40));
+    const uploaded = simCalls(sim, '/mj/submit/upload-discord-images')[0] as { base64Array: string[] };
+    expect(uploaded.base64Array[0]).toContain(userPng().toString('base64').slice(0, 40));
+    expect(simCalls(sim, '/mj/submit/describe')[0]).toMatchObject({ link: expect.stringMatching(/\/sim\/upload\//) });
     expect(embedOf(described)?.description).toMatch(/1️⃣/);
 
     const one = fake.click({ messageId: described.id, customId: buttonId(described, '1️⃣') });

@@ -125,10 +125,15 @@ export function buttonId(msg: FakeMessage | undefined, label: string): string {
   return found.custom_id;
 }
 
-/** True when the message shows a finished task with its image attached. */
+/** The MP4 clip attached to a message (a video result), if any. */
+export function clipOf(msg: FakeMessage | undefined): FakeMessage['attachments'][number] | undefined {
+  return msg?.attachments.find((a) => a.filename.endsWith('.mp4'));
+}
+
+/** True when the message shows a finished task with its image (or a video result's clip) attached. */
 export function isResult(msg: FakeMessage | undefined): boolean {
   const embed = embedOf(msg);
-  return Boolean(embed?.title?.startsWith('✅') && msg?.attachments.length && embed.image?.url?.startsWith('attachment://'));
+  return Boolean(embed?.title?.startsWith('✅') && msg?.attachments.length && (embed.image?.url?.startsWith('attachment://') || clipOf(msg)));
 }
 
 /** Wait until the interaction's own public reply shows a finished task; returns that message. */

@@ -207,6 +207,30 @@ describe('fake Telegram with a real grammY bot', () => {
     expect(fake.message(CHAT, album[0]?.message_id ?? 0)?.photo?.bytes.equals(replaced)).toBe(true);
   });
 
+  it('sends clips with sendVideo and sendAnimation under the 50 MB upload limit, and edits a photo into a clip', async () => {
+    const { fake, bot } = await start({ rateLimits: false });
+    openChat(fake);
+    const mp4 = Buffer.concat([Buffer.from('\u0000\u0000\u0000\u0018ftypisom\u0000\u0000\u0002\u0000isomiso2', 'latin1'), Buffer.alloc(64)]);
+    const gif = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.alloc(64)]);
+    const video = await bot.api.sendVideo(CHAT, new InputFile(mp4, 'clip.mp4'), { caption: 'a clip', width: 480, height: 270 });
+    expect(video.video).toMatchObject({ mime_type: 'video/mp4', width: 480, height: 270, file_size: mp4.length });
+    expect(fake.message(CHAT, video.message_id)?.video?.bytes.equals(mp4)).toBe(true);
+    const animation = await bot.api.sendAnimation(CHAT, new InputFile(gif, 'loop.gif'));
+    expect(animation.animation).toMatchObject({ mime_type: 'image/gif' });
+    // Something Telegram cannot play arrives as a file, as on Telegram.
+    const notAClip = await bot.api.sendVideo(CHAT, new InputFile(makePng(8, 8), 'still.png'));
+    expect(notAClip.video).toBeUndefined();
+    expect((notAClip as { document?: unknown }).document).toBeDefined();
+    await expect(bot.api.sendVideo(CHAT, new InputFile(Buffer.concat([mp4, Buffer.alloc(50 * 1024 * 1024)]), 'big.mp4'))).rejects.toMatchObject({ error_code: 413 });
+
+    const photo = await bot.api.sendPhoto(CHAT, new InputFile(makePng(30, 30)), { caption: 'preview' });
+    const edited = await bot.api.editMessageMedia(CHAT, photo.message_id, { type: 'video', media: new InputFile(mp4, 'clip.mp4'), caption: 'done' });
+    expect(edited).toMatchObject({ caption: 'done', video: { mime_type: 'video/mp4' } });
+    expect(fake.message(CHAT, photo.message_id)?.photo).toBeUndefined();
+    await bot.api.editMessageCaption(CHAT, photo.message_id, { caption: 'done, with buttons' });
+    expect(fake.message(CHAT, photo.message_id)?.caption).toBe('done, with buttons');
+  });
+
   it('refuses replies to missing messages unless sending without reply is allowed', async () => {
     const { fake, bot } = await start({ rateLimits: false });
     openChat(fake);

@@ -42,8 +42,8 @@ describe('authentication headers', () => {
 });
 
 describe('URL building', () => {
-  it('keeps the base URL path prefix and inserts the speed-mode prefix before /mj', async () => {
-    proxy.on('POST', '/mj-turbo-proxy/mj-relax/mj/submit/imagine', 200, ok('1'));
+  it('replaces the mode of a relay segment at the end of the base URL with the speed mode asked for', async () => {
+    proxy.on('POST', '/mj-relax-proxy/mj/submit/imagine', 200, ok('1'));
     const s = await proxy.client({ baseUrl: 'http://mj.test/mj-turbo-proxy/', mode: 'relax' }).imagine({ prompt: 'cat' });
     expect(s.taskId).toBe('1');
     expect(proxy.sent[0]?.body).toEqual({ prompt: 'cat' });

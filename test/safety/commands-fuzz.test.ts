@@ -93,6 +93,11 @@ function expectImage(value: unknown): void {
   expect(MAGIC[match![1]!]!(bytes), `${match![1]} of ${bytes.length} bytes without a valid header`).toBe(true);
 }
 
+/** An image link the proxy handed out for an upload (the simulator's). */
+function expectLink(value: unknown): void {
+  expect(String(value)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sim\/upload\/[0-9a-f-]{36}\.\w+$/);
+}
+
 function expectPrompt(value: unknown): void {
   expect(typeof value).toBe('string');
   const prompt = value as string;
@@ -120,7 +125,18 @@ function checkSubmits(from: number): void {
       images.forEach(expectImage);
       expect(['PORTRAIT', 'SQUARE', 'LANDSCAPE']).toContain(body.dimensions);
     } else if (path === '/submit/describe') {
-      expectImage(body.base64);
+      if (body.link === undefined) expectImage(body.base64);
+      else expectLink(body.link);
+    } else if (path === '/submit/upload-discord-images') {
+      const images = body.base64Array as unknown[];
+      expect(images.length).toBeGreaterThanOrEqual(1);
+      images.forEach(expectImage);
+    } else if (path === '/submit/edits' || path === '/submit/video') {
+      expectPrompt(body.prompt);
+      if (typeof body.image === 'string' && body.image.startsWith('data:')) expectImage(body.image);
+      else expectLink(body.image);
+      if (body.maskBase64 !== undefined) expectImage(body.maskBase64);
+      if (path === '/submit/video') expect(['low', 'high']).toContain(body.motion);
     } else if (path === '/insight-face/swap') {
       expectImage(body.sourceBase64);
       expectImage(body.targetBase64);

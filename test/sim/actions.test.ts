@@ -13,7 +13,7 @@ describe('simulated buttons and modals', () => {
     expect(uuid).not.toBe((grid.properties as Record<string, unknown>).messageHash);
     expect(solo.buttons?.map((b) => b.label)).toEqual([
       'Upscale (Subtle)', 'Upscale (Creative)', 'Vary (Subtle)', 'Vary (Strong)', 'Vary (Region)',
-      'Zoom Out 2x', 'Zoom Out 1.5x', 'Custom Zoom', '', '', '', '', '',
+      'Zoom Out 2x', 'Zoom Out 1.5x', 'Custom Zoom', '', '', '', '', 'Animate (High motion)', 'Animate (Low motion)', '',
     ]);
     expect(solo.buttons?.map((b) => b.customId)).toContain(`MJ::JOB::pan_left::1::${uuid}::SOLO`);
     expect(solo.buttons?.map((b) => b.customId)).toContain(`MJ::BOOKMARK::${uuid}`);

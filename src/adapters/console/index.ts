@@ -82,11 +82,12 @@ export function createConsoleAdapter(deps: AdapterDeps, config: ConsoleConfig): 
     const first = text.split(/\s+/)[0] ?? '';
     const rest = text.slice(first.length).trim();
     if (first.startsWith('/')) return runCommand(first.slice(1), rest);
+    // A button's label before a bare command name: "Animate (High motion)" is the button, not /animate.
+    const button = screen.findButton(text);
+    if (button) return show(await service.press(button.payload, origin));
     const bare = findCommand(first, commands);
     if (bare && !bare.hidden) return runCommand(first, rest);
     if (screen.offered && OPEN_WORDS.has(text.toLowerCase())) return show(await service.press(screen.offered.openPayload, origin));
-    const button = screen.findButton(text);
-    if (button) return show(await service.press(button.payload, origin));
     // "U2" before any result has a U2 is a mistimed press, not a prompt worth drawing.
     if (BUTTON_LIKE.test(text)) return screen.print(`⚠️ ${t(await locale(), 'console.noButton', { label: text })}`);
     return runCommand('imagine', text);

@@ -65,24 +65,24 @@ export class ConsoleScreen {
     return undefined;
   }
 
-  /** Download a task image into the output directory; returns the path. */
-  async saveImage(image: ImageRef): Promise<string> {
+  /** Download a task image (or a video task's clip) into the output directory; returns the path. */
+  async saveImage(image: ImageRef, kind: 'image' | 'video' = 'image'): Promise<string> {
     // The core only passes proxy ids it checked; this keeps a file inside the folder whatever comes.
     if (!SAFE_NAME.test(image.taskId)) throw new BotError('IMAGE_INVALID', 'task id unfit for a file name');
-    const loaded = await this.service.loadImage(image);
-    const ext = /\.([a-z0-9]+)$/i.exec(loaded.fileName)?.[1] ?? 'png';
+    const loaded = kind === 'video' ? await this.service.loadVideo(image) : await this.service.loadImage(image);
+    const ext = /\.([a-z0-9]+)$/i.exec(loaded.fileName)?.[1] ?? (kind === 'video' ? 'mp4' : 'png');
     await mkdir(this.outputDir, { recursive: true });
     const path = join(this.outputDir, `${image.taskId}.${ext}`);
     await writeFile(path, loaded.bytes);
     return path;
   }
 
-  /** `image: <path>`, or why it could not be saved. */
-  async imageLine(image: ImageRef, locale: TaskView['locale']): Promise<string> {
+  /** `image: <path>` (`video: <path>`), or why it could not be saved. */
+  async imageLine(image: ImageRef, locale: TaskView['locale'], kind: 'image' | 'video' = 'image'): Promise<string> {
     try {
-      return t(locale, 'console.image', { path: await this.saveImage(image) });
+      return t(locale, kind === 'video' ? 'console.video' : 'console.image', { path: await this.saveImage(image, kind) });
     } catch (err) {
-      return `⚠️ ${t(locale, 'console.imageFailed', { reason: this.service.errorReply(locale, err).text })}`;
+      return `⚠️ ${t(locale, kind === 'video' ? 'console.videoFailed' : 'console.imageFailed', { reason: this.service.errorReply(locale, err).text })}`;
     }
   }
 }
@@ -126,7 +126,9 @@ export class ConsolePresenter implements Presenter {
       this.screen.print(taskLine(view, view.detail ? ` — ${view.detail}` : ''));
       return;
     }
-    const imageLine = view.image ? ` — ${await this.screen.imageLine(view.image, view.locale)}` : '';
+    // A video result is its clip (the still beside it adds nothing in a terminal).
+    const media = view.video ? await this.screen.imageLine(view.video, view.locale, 'video') : view.image ? await this.screen.imageLine(view.image, view.locale) : undefined;
+    const imageLine = media ? ` — ${media}` : '';
     this.screen.print(taskLine(view, imageLine));
     if (view.detail) for (const line of view.detail.split('\n').filter((l) => l.trim())) this.screen.print(`  ${line}`);
     if (view.taskId) {

@@ -8,6 +8,8 @@ export const consoleMessages: Dictionary = {
   },
   'console.image': { en: 'image: {path}', zh: '图片：{path}' },
   'console.imageFailed': { en: 'the image could not be saved: {reason}', zh: '图片保存失败：{reason}' },
+  'console.video': { en: 'video: {path}', zh: '视频：{path}' },
+  'console.videoFailed': { en: 'the video could not be saved: {reason}', zh: '视频保存失败：{reason}' },
   'console.buttonsHint': { en: 'Type a button’s label (e.g. U2) to press it.', zh: '输入按钮上的文字（例如 U2）即可点击。' },
   'console.formPrompt': { en: 'Prompt: {value}', zh: '提示词：{value}' },
   'console.formAsk': { en: 'Type the prompt (empty line = keep it, "cancel" = cancel):', zh: '输入提示词（空行 = 保持不变，“cancel” = 取消）：' },

@@ -149,6 +149,10 @@ export class DiscordPresenter implements Presenter {
   /** Embed + buttons; the image is uploaded only when it changed (`img` = key:fileName of the attached one). */
   private async render(view: TaskView, data: DiscordData): Promise<Rendered> {
     const components = buttonRows(view.rows);
+    if (view.video) {
+      const clip = await this.renderVideo(view, data, components);
+      if (clip) return clip;
+    }
     if (!view.image) {
       return { body: { content: '', embeds: [taskEmbed(view)], components, attachments: [] }, files: [] };
     }
@@ -172,6 +176,33 @@ export class DiscordPresenter implements Presenter {
       if (view.final) note = t(view.locale, 'dc.imageUnavailable');
     }
     return { body: { content: '', embeds: [taskEmbed(view, undefined, note)], components, attachments: [] }, files: [] };
+  }
+
+  /**
+   * A video result: the clip as an attachment (Discord plays it under the embed), the buttons
+   * below. Undefined when it cannot be attached — then the still is shown, with a note saying why.
+   */
+  private async renderVideo(view: TaskView, data: DiscordData, components: Rendered['body']['components']): Promise<Rendered | undefined> {
+    const video = view.video;
+    if (!video) return undefined;
+    const key = createHash('sha1').update(video.url).digest('base64url').slice(0, 12);
+    const [oldKey, oldName] = splitImg(data.img);
+    if (oldKey === key && oldName) return { body: { content: '', embeds: [taskEmbed(view)], components }, files: [], img: data.img };
+    let note: string;
+    try {
+      const clip = await this.deps.service.loadVideo(video);
+      if (clip.bytes.length <= data.attLimit) {
+        const body = { content: '', embeds: [taskEmbed(view)], components, attachments: [{ id: '0', filename: clip.fileName }] };
+        return { body, files: [{ name: clip.fileName, data: clip.bytes, contentType: clip.mime }], img: `${key}:${clip.fileName}` };
+      }
+      note = t(view.locale, 'dc.videoTooLarge', { url: video.url });
+    } catch (err) {
+      this.deps.logger.warn({ err, taskId: view.taskId }, 'could not load task video');
+      note = t(view.locale, 'dc.videoUnavailable');
+    }
+    // The still, with the note where the clip would be.
+    const detail = view.detail ? `${view.detail}\n\n${note}` : note;
+    return this.render({ ...view, video: undefined, detail }, data);
   }
 }
 

@@ -11,6 +11,11 @@ export const discordMessages: Dictionary = {
     zh: '图片超过了本服务器的上传上限，请在此打开：{url}',
   },
   'dc.imageUnavailable': { en: '(the image could not be loaded)', zh: '（图片无法加载）' },
+  'dc.videoTooLarge': {
+    en: 'The video is larger than this server’s upload limit; open it here: {url}',
+    zh: '视频超过了本服务器的上传上限，请在此打开：{url}',
+  },
+  'dc.videoUnavailable': { en: '(the video could not be loaded)', zh: '（视频无法加载）' },
   'dc.unknownComponent': { en: 'This control is no longer valid.', zh: '此控件已失效。' },
 };
 

@@ -63,7 +63,7 @@ async function gatherImages(deps: MessageDeps, command: Command, message: Messag
   const replied = message.reply_to_message;
   const repliedAlbum = replied ? (deps.albums.albumOf(replied) ?? [replied]) : [];
   const fromReply = repliedAlbum.map((m) => attachedImage(m)).filter((f): f is AttachedFile => f !== undefined);
-  const files = [...own, ...fromReply];
+  const files = command.repliedImageFirst ? [...fromReply, ...own] : [...own, ...fromReply];
   const needed = options.some((o) => o.required || (o.min ?? 0) > 0);
   if (files.length === 0) return needed ? 'missing' : [];
   const capacity = options.reduce((n, o) => n + (o.type === 'image' ? 1 : (o.max ?? 10)), 0);

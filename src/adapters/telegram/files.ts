@@ -14,9 +14,17 @@ const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 /** getFile only serves files up to 20 MB on the hosted Bot API. */
 const GETFILE_MAX_BYTES = 20 * 1024 * 1024;
 
-export type MediaKind = 'photo' | 'document';
+/** Bots may upload files (and so clips) of up to 50 MB. */
+export const UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 
-export function mediaKindFor(image: LoadedImage): MediaKind {
+/** How a task's media is shown: images as photos (documents when over the photo limits), clips as videos (GIFs as animations). */
+export type MediaKind = 'photo' | 'document' | 'video' | 'animation';
+
+export function clipKindFor(clip: LoadedImage): MediaKind {
+  return clip.mime === 'image/gif' ? 'animation' : 'video';
+}
+
+export function mediaKindFor(image: LoadedImage): 'photo' | 'document' {
   const size = sniffImage(image.bytes);
   const width = size?.width ?? image.width ?? 0;
   const height = size?.height ?? image.height ?? 0;

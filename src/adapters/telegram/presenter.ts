@@ -1,7 +1,8 @@
 /**
  * The Telegram Presenter: one message per task, replying to the command. It starts as text
  * (queued, progress bar), becomes a photo once an image exists (Telegram cannot turn a text
- * message into a photo, so a photo message replaces it) and ends with the result's buttons.
+ * message into a photo, so a photo message replaces it) — a video for a video result — and
+ * ends with the result's buttons.
  * Progress is skipped while the chat is over its flood budget; final views always wait their turn.
  */
 import { createHash } from 'node:crypto';
@@ -9,7 +10,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import { t } from './texts.js';
 import type { FormView, LoadedImage, MessageRef, Origin, TaskView } from '../../core/domain/types.js';
 import type { Presenter } from '../../core/domain/ports.js';
-import { inputFile, mediaKindFor, type MediaKind } from './files.js';
+import { clipKindFor, inputFile, mediaKindFor, UPLOAD_MAX_BYTES, type MediaKind } from './files.js';
 import { chunks, keyboard, MAX_CAPTION, MAX_TEXT, renderTask } from './render.js';
 import { sendOffer } from './replies.js';
 import { RECORD_TTL_MS } from '../../core/domain/records.js';
@@ -27,6 +28,13 @@ interface Shown {
   img?: string;
   /** A final view is shown: the number of its buttons. */
   finalButtons?: number;
+}
+
+/** The media a task message shows now: the loaded file, how it is sent, and a key of its URL. */
+interface Media {
+  file: LoadedImage;
+  kind: MediaKind;
+  key: string;
 }
 
 /** The user's command message the task message replies to (kept in the ref's platformData). */
@@ -98,18 +106,18 @@ export class TelegramPresenter implements Presenter {
   private async show(ref: MessageRef, shown: Shown, view: TaskView): Promise<Shown | undefined> {
     const chatId = Number(ref.chat.chatId);
     const { messageId } = shown;
-    const image = view.image ? await this.load(view) : undefined;
+    const { media, note } = await this.media(view);
     const markup = keyboard(view.rows);
-    if (!image || !view.image) {
-      const shownView = this.noteMissingImage(view);
+    if (note) view = { ...view, detail: view.detail ? `${view.detail}\n${note}` : note };
+    if (!media) {
       if (shown.kind === 'text') {
-        const { html, overflow } = renderTask(shownView, MAX_TEXT);
+        const { html, overflow } = renderTask(view, MAX_TEXT);
         if (this.unchanged(chatId, messageId, html, markup)) return undefined;
         await this.shared.api.editMessageText(chatId, messageId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: markup });
         this.markShown(chatId, messageId, html, markup);
         await this.followUp(chatId, messageId, view, overflow);
       } else {
-        const { html, overflow } = renderTask(shownView, MAX_CAPTION);
+        const { html, overflow } = renderTask(view, MAX_CAPTION);
         if (this.unchanged(chatId, messageId, html, markup)) return undefined;
         await this.shared.api.editMessageCaption(chatId, messageId, { caption: html, parse_mode: 'HTML', reply_markup: markup });
         this.markShown(chatId, messageId, html, markup);
@@ -117,51 +125,80 @@ export class TelegramPresenter implements Presenter {
       }
       return undefined;
     }
-    const img = hashUrl(view.image.url);
     if (shown.kind === 'text') {
-      // Telegram cannot turn a text message into a photo: send the photo, then remove the text.
-      const sent = await this.sendMedia(chatId, image, view, markup, replyToOf(ref));
+      // Telegram cannot turn a text message into a photo or video: send the media, then remove the text.
+      const sent = await this.sendMedia(chatId, media, view, markup, replyToOf(ref));
       await this.shared.api.deleteMessage(chatId, messageId).catch(() => undefined);
-      return { messageId: sent.messageId, kind: sent.kind, img };
+      return { messageId: sent, kind: media.kind, img: media.key };
     }
     const { html, overflow } = renderTask(view, MAX_CAPTION);
-    if (shown.img === img) {
+    if (shown.img === media.key) {
       if (this.unchanged(chatId, messageId, html, markup)) return undefined;
       await this.shared.api.editMessageCaption(chatId, messageId, { caption: html, parse_mode: 'HTML', reply_markup: markup });
       this.markShown(chatId, messageId, html, markup);
       await this.followUp(chatId, messageId, view, overflow);
       return undefined;
     }
-    const kind = mediaKindFor(image);
-    await this.shared.api.editMessageMedia(chatId, messageId, { type: kind, media: inputFile(image), caption: html, parse_mode: 'HTML' }, { reply_markup: markup });
+    // A preview photo becomes the result photo, or the result clip (Telegram edits one medium into another in place).
+    await this.shared.api.editMessageMedia(chatId, messageId, { type: media.kind, media: inputFile(media.file), caption: html, parse_mode: 'HTML' }, { reply_markup: markup });
     this.markShown(chatId, messageId, html, markup);
     await this.followUp(chatId, messageId, view, overflow);
-    return { messageId, kind, img };
+    return { messageId, kind: media.kind, img: media.key };
   }
 
   /** The task message was deleted: post the final state as a new message. */
   private async sendFresh(ref: MessageRef, view: TaskView): Promise<Shown> {
     const chatId = Number(ref.chat.chatId);
-    const image = view.image ? await this.load(view) : undefined;
+    const { media, note } = await this.media(view);
+    if (note) view = { ...view, detail: view.detail ? `${view.detail}\n${note}` : note };
     const markup = keyboard(view.rows);
-    if (image && view.image) {
-      const sent = await this.sendMedia(chatId, image, view, markup, replyToOf(ref));
-      return { messageId: sent.messageId, kind: sent.kind, img: hashUrl(view.image.url) };
+    if (media) {
+      const messageId = await this.sendMedia(chatId, media, view, markup, replyToOf(ref));
+      return { messageId, kind: media.kind, img: media.key };
     }
-    const { html, overflow } = renderTask(this.noteMissingImage(view), MAX_TEXT);
+    const { html, overflow } = renderTask(view, MAX_TEXT);
     const sent = await this.shared.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: markup, ...replyParams(replyToOf(ref)) });
     await this.followUp(chatId, sent.message_id, view, overflow);
     return { messageId: sent.message_id, kind: 'text' };
   }
 
-  private async sendMedia(chatId: number, image: LoadedImage, view: TaskView, markup: InlineKeyboardMarkup | undefined, replyTo: number | undefined): Promise<{ messageId: number; kind: MediaKind }> {
-    const kind = mediaKindFor(image);
+  /** Send the task's media with its caption and buttons; returns the new message's id. */
+  private async sendMedia(chatId: number, media: Media, view: TaskView, markup: InlineKeyboardMarkup | undefined, replyTo: number | undefined): Promise<number> {
     const { html, overflow } = renderTask(view, MAX_CAPTION);
     const opts = { caption: html, parse_mode: 'HTML' as const, reply_markup: markup, ...replyParams(replyTo) };
-    const sent = kind === 'photo' ? await this.shared.api.sendPhoto(chatId, inputFile(image), opts) : await this.shared.api.sendDocument(chatId, inputFile(image), opts);
+    const file = inputFile(media.file);
+    const api = this.shared.api;
+    const sent =
+      media.kind === 'photo' ? await api.sendPhoto(chatId, file, opts)
+      : media.kind === 'video' ? await api.sendVideo(chatId, file, { ...opts, supports_streaming: true })
+      : media.kind === 'animation' ? await api.sendAnimation(chatId, file, opts)
+      : await api.sendDocument(chatId, file, opts);
     this.markShown(chatId, sent.message_id, html, markup);
     await this.followUp(chatId, sent.message_id, view, overflow);
-    return { messageId: sent.message_id, kind };
+    return sent.message_id;
+  }
+
+  /**
+   * What the view shows as media: a video result's clip (a video, a GIF as an animation), else
+   * its image. A clip that cannot be sent falls back to the still, with a note saying why.
+   */
+  private async media(view: TaskView): Promise<{ media?: Media; note?: string }> {
+    let note: string | undefined;
+    if (view.video) {
+      try {
+        const clip = await this.shared.service.loadVideo(view.video);
+        if (clip.bytes.length <= UPLOAD_MAX_BYTES) return { media: { file: clip, kind: clipKindFor(clip), key: hashUrl(view.video.url) } };
+        note = t(view.locale, 'tg.videoTooLarge', { url: view.video.url });
+      } catch (err) {
+        this.shared.logger.warn({ err, taskId: view.taskId }, 'could not load task video');
+        note = t(view.locale, 'tg.videoUnavailable');
+      }
+    }
+    const image = view.image ? await this.load(view) : undefined;
+    if (image && view.image) return { media: { file: image, kind: mediaKindFor(image), key: hashUrl(view.image.url) }, note };
+    // A final image that could not be loaded is said so, instead of silently missing.
+    if (view.image && !view.image.preview && view.final) note = note ?? t(view.locale, 'tg.imageUnavailable');
+    return { note };
   }
 
   /** Text that did not fit in a caption (describe/shorten results) follows as its own message, on the final view. */
@@ -178,13 +215,6 @@ export class TelegramPresenter implements Presenter {
       this.shared.logger.warn({ err, taskId: view.taskId, preview: view.image.preview }, 'could not load task image');
       return undefined;
     }
-  }
-
-  /** A final image that could not be loaded is said so, instead of silently missing. */
-  private noteMissingImage(view: TaskView): TaskView {
-    if (!view.image || view.image.preview || !view.final) return view;
-    const note = t(view.locale, 'tg.imageUnavailable');
-    return { ...view, detail: view.detail ? `${view.detail}\n${note}` : note };
   }
 
   /** True when the message already shows exactly this (as far as this process knows). */

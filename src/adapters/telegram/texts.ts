@@ -16,6 +16,8 @@ export const telegramMessages: Dictionary = {
   'tg.formButtons': { en: 'Reply to the message above with your answer, or:', zh: '回复上面的消息作答，或者：' },
   'tg.moreText': { en: '(continued below)', zh: '（见下一条消息）' },
   'tg.imageUnavailable': { en: '(the image could not be loaded)', zh: '（图片无法加载）' },
+  'tg.videoUnavailable': { en: '(the video could not be loaded)', zh: '（视频无法加载）' },
+  'tg.videoTooLarge': { en: 'The video is too large to send here; open it: {url}', zh: '视频太大，无法在这里发送，请打开：{url}' },
   'tg.replyHint': { en: 'Reply here', zh: '在此回复' },
 };
 

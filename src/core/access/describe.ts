@@ -15,6 +15,8 @@ export async function describeJob(store: Store, spec: JobSpec): Promise<string> 
   switch (spec.kind) {
     case 'imagine':
     case 'shorten':
+    case 'edit':
+    case 'video':
       return clip(spec.prompt);
     case 'blend':
       return `blend ×${spec.images.length}`;

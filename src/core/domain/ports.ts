@@ -41,7 +41,8 @@ export interface KeyValue {
 /** What the service asks of the MJ proxy client (one per speed mode). */
 export type MjPort = Pick<
   MjClient,
-  'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'action' | 'modal' | 'fetch' | 'listByCondition' | 'imageSeed' | 'cancel' | 'capabilities'
+  | 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceSwap' | 'edits' | 'video' | 'uploadImages' | 'action' | 'modal'
+  | 'fetch' | 'refreshLink' | 'listByCondition' | 'imageSeed' | 'cancel' | 'capabilities'
 >;
 
 // === Access control and fair scheduling
@@ -121,8 +122,8 @@ export interface FetchedImage {
   height?: number;
 }
 
-/** A size-capped, SSRF-guarded download (src/runtime/images/download.ts). */
-export type ImageFetcher = (url: string, opts: { maxBytes: number; allowOrigins?: string[] }) => Promise<FetchedImage>;
+/** A size-capped, SSRF-guarded download (src/runtime/images/download.ts), checked to be an image (or, with `kind: 'video'`, a clip). */
+export type ImageFetcher = (url: string, opts: { maxBytes: number; allowOrigins?: string[]; kind?: 'image' | 'video' }) => Promise<FetchedImage>;
 
 // === Observability and HTTP
 

@@ -102,6 +102,18 @@ export function setParam(prompt: string, name: string, value?: string): string {
   return (replaced ? out : `${prompt} ${replacement}`).replace(/ {2,}/g, ' ').trim();
 }
 
+/** The first word after the last `--name` (or alias), lower-cased; undefined when absent or bare. */
+export function paramValue(prompt: string, name: string): string | undefined {
+  let value: string | undefined;
+  for (const match of prompt.matchAll(paramPattern(name))) value = (match[2] ?? '').trim().split(/\s+/)[0]?.toLowerCase() || undefined;
+  return value;
+}
+
+/** The prompt without any `--name …` (or alias). */
+export function removeParam(prompt: string, name: string): string {
+  return prompt.replace(paramPattern(name), (_match, lead: string) => lead).replace(/ {2,}/g, ' ').trim();
+}
+
 /** The value of `--zoom` (last one wins, as in MJ); undefined when absent or not a number. */
 export function parseZoom(prompt: string): number | undefined {
   let value: number | undefined;
@@ -121,15 +133,20 @@ export function checkZoomPrompt(prompt: string): { ok: true } | { ok: false; rea
 
 const MODE_FLAGS = ['fast', 'relax', 'turbo'] as const;
 
+/** The speed flag the prompt carries (`--fast`, `--relax`, `--turbo`), if any. */
+export function speedFlag(prompt: string): (typeof MODE_FLAGS)[number] | undefined {
+  return MODE_FLAGS.find((flag) => hasParam(prompt, flag));
+}
+
 /**
- * Add the user's defaults only where the prompt says nothing: `--ar`, then `--niji` (when `niji`)
- * or `--v` (never next to `--niji`), then a speed flag when no speed flag is present.
+ * Add the user's defaults only where the prompt says nothing: `--ar`, then `--niji` (when `niji`;
+ * a string is its version) or `--v` (never next to `--niji`), then a speed flag when no speed flag is present.
  */
-export function applyDefaults(prompt: string, d: { aspect?: string; version?: string; niji?: boolean; mode?: 'fast' | 'relax' | 'turbo' }): string {
+export function applyDefaults(prompt: string, d: { aspect?: string; version?: string; niji?: boolean | string; mode?: 'fast' | 'relax' | 'turbo' }): string {
   let out = prompt.trim();
   if (d.aspect && !hasParam(out, 'ar')) out = setParam(out, 'ar', d.aspect);
   const hasModel = hasParam(out, 'niji') || hasParam(out, 'v');
-  if (!hasModel && d.niji) out = setParam(out, 'niji');
+  if (!hasModel && d.niji) out = setParam(out, 'niji', typeof d.niji === 'string' ? d.niji : undefined);
   else if (!hasModel && d.version) out = setParam(out, 'v', d.version);
   if (d.mode && !MODE_FLAGS.some((flag) => hasParam(out, flag))) out = setParam(out, d.mode);
   return out;

@@ -5,7 +5,7 @@
 import type { Task } from '../../mj/schemas.js';
 import type { Actor, ChatRef, MessageRef } from './types.js';
 
-export type JobKind = 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceswap' | 'action' | 'modal';
+export type JobKind = 'imagine' | 'blend' | 'describe' | 'shorten' | 'faceswap' | 'edit' | 'video' | 'action' | 'modal';
 
 export interface TaskRecord {
   taskId: string;

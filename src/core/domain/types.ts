@@ -81,6 +81,8 @@ export interface TaskView {
   percent?: number;
   queuePosition?: number;
   image?: ImageRef;
+  /** A video task's clip (bytes from `MjService.loadVideo`): shown as a video, with the buttons under it; `image` is then its still. */
+  video?: ImageRef;
   /** Result buttons laid out like Midjourney's rows. */
   rows: ButtonView[][];
   /** Extra text: describe/shorten results, failure reason, seed. */

@@ -41,13 +41,15 @@ export function taskView(record: TaskRecord, locale: Locale, rows: ButtonView[][
   }
   if (record.status === 'SUCCESS' && task) {
     const image = task.imageUrl ? { url: task.imageUrl, taskId: record.taskId } : undefined;
+    const clip = task.videoUrl || task.videoUrls[0];
     return {
       ...base,
       phase: 'result',
       headline: `✅ ${t(locale, 'task.done')}`,
       image,
+      ...(clip ? { video: { url: clip, taskId: record.taskId } } : {}),
       rows,
-      detail: resultDetail(record, locale),
+      detail: resultDetail(record, locale, rows),
       percent: 100,
       final: true,
     };
@@ -79,18 +81,27 @@ export function taskView(record: TaskRecord, locale: Locale, rows: ButtonView[][
   };
 }
 
-/** Describe and shorten results carry their text; the buttons pick a prompt by number. */
-function resultDetail(record: TaskRecord, locale: Locale): string | undefined {
+/**
+ * Describe and shorten results carry their text; the number buttons pick a prompt — where the
+ * proxy lets them be pressed. Where they are hidden (new-api relays) the text says what to do
+ * instead. A video with several clips says which buttons pick one.
+ */
+function resultDetail(record: TaskRecord, locale: Locale, rows: ButtonView[][]): string | undefined {
   const task = record.task;
   if (!task) return undefined;
   const finalPrompt = typeof task.properties.finalPrompt === 'string' ? task.properties.finalPrompt : undefined;
   const action = task.action ?? '';
+  const numbered = rows.some((row) => row.some((b) => /^[1-5]\uFE0F?\u20E3$/u.test(b.label || b.emoji || '')));
   if (action === 'DESCRIBE' || record.kind === 'describe') {
-    return `${t(locale, 'task.describeResult')}\n\n${finalPrompt ?? task.promptEn ?? task.prompt ?? ''}`.trim();
+    const intro = t(locale, numbered ? 'task.describeResult' : 'task.describeResultCopy');
+    return `${intro}\n\n${finalPrompt ?? task.promptEn ?? task.prompt ?? ''}`.trim();
   }
   if (action === 'SHORTEN' || record.kind === 'shorten') {
-    return `${t(locale, 'task.shortenResult')}\n\n${finalPrompt ?? task.description ?? ''}`.trim();
+    const intro = t(locale, numbered ? 'task.shortenResult' : 'task.shortenResultCopy');
+    return `${intro}\n\n${finalPrompt ?? task.description ?? ''}`.trim();
   }
+  const clipButtons = rows.some((row) => row.some((b) => b.label === 'U1'));
+  if (task.videoUrls.length > 1 && clipButtons) return t(locale, 'task.videoClips', { n: task.videoUrls.length });
   return undefined;
 }
 

@@ -16,6 +16,7 @@ import type { Delivery } from './delivery.js';
 import type { MessageIndex } from './message-index.js';
 import type { Tracker } from './tracker.js';
 import type { Owned } from './visibility.js';
+import type { ImageUploads } from './uploads.js';
 
 /** The settings the service reads. */
 export type ServiceConfig = Pick<
@@ -38,6 +39,8 @@ export interface ServiceContext {
   readonly access?: AccessControl;
   readonly tracker: Tracker;
   readonly delivery: Delivery;
+  /** Images uploaded once per content where the flavour uploads. */
+  readonly uploads: ImageUploads;
   readonly fleet?: TaskFleet;
   /** notifyHook URL to send with submits (unset = polling only). */
   readonly notifyHook?: string;

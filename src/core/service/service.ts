@@ -26,9 +26,10 @@ import { planPress, press } from './presses.js';
 import { cancel } from './cancel.js';
 import { gallery, history, seedOf, taskCard, type GalleryItem, type HistoryItem, type SeedAnswer, type TaskCard } from './queries.js';
 import { submit } from './submit.js';
-import { loadTaskImage } from './task-image.js';
+import { loadTaskImage, type TaskImageOptions } from './task-image.js';
 import { Tracker, type IngestResult } from './tracker.js';
 import { onUpdate } from './updates.js';
+import { ImageUploads } from './uploads.js';
 import { mayPress, maySee, type VisibilityDeps } from './visibility.js';
 
 export type { ServiceConfig } from './context.js';
@@ -72,16 +73,15 @@ export interface ServiceDeps {
   now?: () => number;
 }
 
+/** Largest clip downloaded for a chat (Telegram's bots may upload 50 MB; smaller platform limits are the adapters' to check). */
+export const MAX_CLIP_BYTES = 50 * 1024 * 1024;
+
 export class MjService {
   private readonly ctx: ServiceContext;
   private readonly tracker: Tracker;
   private readonly delivery: Delivery;
-  private readonly fetchImage: ImageFetcher;
-  private readonly imageAllowOrigins: string[];
 
-  constructor(deps: ServiceDeps) {
-    this.fetchImage = deps.fetchImage;
-    this.imageAllowOrigins = deps.imageAllowOrigins;
+  constructor(private readonly deps: ServiceDeps) {
     const { store, logger } = deps;
     const records = new RecordStore(store);
     const messages = new MessageIndex(store);
@@ -135,6 +135,7 @@ export class MjService {
       access: deps.access,
       tracker: this.tracker,
       delivery: this.delivery,
+      uploads: new ImageUploads(store, logger),
       fleet: deps.fleet,
       notifyHook: deps.notifyHook,
       clientFor: deps.clientFor,
@@ -143,8 +144,7 @@ export class MjService {
       errorReply: (locale, err) => this.errorReply(locale, err),
       maySee: (item, origin) => maySee(visibility, item, origin),
       mayPress: (item, origin) => mayPress(visibility, item, origin),
-      loadImage: (ref) =>
-        loadTaskImage(ref, { fetchImage: deps.fetchImage, maxBytes: deps.config.MAX_IMAGE_BYTES, allowOrigins: deps.imageAllowOrigins, refetch: (taskId) => deps.clientFor().fetch(taskId) }),
+      loadImage: (ref) => loadTaskImage(ref, this.linkSources(deps)),
       internal: async (kind, args, origin) => {
         const handler = internal.get(kind);
         if (!handler) return this.errorReply(await this.localeOf(origin), new Error(`no handler for internal button ${kind}`));
@@ -318,12 +318,18 @@ export class MjService {
 
   /** An image a user linked (http/https), downloaded size-capped and SSRF-guarded (private addresses only at the proxy's own origin, whose images users see anyway). */
   async downloadUserImage(url: string): Promise<Uint8Array> {
-    return (await this.fetchImage(url, { maxBytes: this.ctx.config.MAX_IMAGE_BYTES, allowOrigins: this.imageAllowOrigins })).bytes;
+    return (await this.deps.fetchImage(url, { maxBytes: this.ctx.config.MAX_IMAGE_BYTES, allowOrigins: this.deps.imageAllowOrigins })).bytes;
   }
 
-  /** Bytes of a task image for upload; an expired signed URL is refreshed by fetching the task again. */
+  /** Bytes of a task image for upload; an expired signed URL is renewed (relay refresh, else a fresh fetch). */
   loadImage(ref: ImageRef): Promise<LoadedImage> {
     return this.ctx.loadImage(ref);
+  }
+
+  /** Bytes of a video task's clip (`TaskView.video`), renewed like images when its link expired. */
+  loadVideo(ref: ImageRef): Promise<LoadedImage> {
+    const sources = { ...this.linkSources(this.deps), maxBytes: MAX_CLIP_BYTES };
+    return loadTaskImage(ref, sources, (task) => task.videoUrl || task.videoUrls[0], 'video');
   }
 
   // === Access control (undefined when it is off)
@@ -344,6 +350,21 @@ export class MjService {
   /** Admins only (FORBIDDEN otherwise). */
   adminChange(origin: Origin, change: AdminChange): Promise<AdminOutcome | undefined> {
     return adminChange(this.ctx, origin, change);
+  }
+
+  /** How task media is downloaded, and how an expired link is renewed (refresh endpoint first, then a fetch). */
+  private linkSources(deps: ServiceDeps): TaskImageOptions {
+    return {
+      fetchImage: deps.fetchImage,
+      maxBytes: deps.config.MAX_IMAGE_BYTES,
+      allowOrigins: deps.imageAllowOrigins,
+      refresh: async (taskId) => {
+        const client = deps.clientFor();
+        return (await client.capabilities()).refreshLink ? client.refreshLink(taskId) : undefined;
+      },
+      refetch: (taskId) => deps.clientFor().fetch(taskId),
+      logger: deps.logger,
+    };
   }
 
   // === Several processes

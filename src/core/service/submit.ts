@@ -10,7 +10,7 @@ import type { Origin, Reply } from '../domain/types.js';
 import { failedView, queuedView, submittingView, taskView } from '../domain/views.js';
 import type { ServiceContext } from './context.js';
 import { markSubmitting } from './pending-submits.js';
-import { toRequest } from './requests.js';
+import { checkSupported, toRequest } from './requests.js';
 import { onUpdate } from './updates.js';
 
 /**
@@ -24,7 +24,8 @@ export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec,
   if (!presenter) return ctx.errorReply(locale, new Error(`no presenter for ${origin.chat.platform}`));
   let request;
   try {
-    request = toRequest(spec, ctx.config.MAX_IMAGE_BYTES);
+    request = toRequest(spec, { maxBytes: ctx.config.MAX_IMAGE_BYTES, locale });
+    await checkSupported(spec, () => ctx.clientFor().capabilities());
     await ctx.gate.check(origin, spec);
   } catch (err) {
     return ctx.errorReply(locale, err);
@@ -34,13 +35,13 @@ export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec,
     await ctx.delivery.push(`submit:${ref.messageId}`, ref, queuedView(display, owner.name, locale, position));
   });
   const settings = await ctx.settings.get(origin.chat.platform, origin.actor.userId);
-  const client = ctx.clientFor(settings.mode);
+  const client = ctx.clientFor(spec.mode ?? settings.mode);
   // If the process dies during the submit, the next start tells the user instead of leaving "Submitting…".
   const pendingKey = await markSubmitting(ctx.store, { ref, display, owner });
   let submitted;
   try {
     const caps = await client.capabilities();
-    submitted = await request(client, { notifyHook: caps.notifyHook ? ctx.notifyHook : undefined });
+    submitted = await request(client, { notifyHook: caps.notifyHook ? ctx.notifyHook : undefined }, (c, image) => ctx.uploads.source(c, image));
   } catch (err) {
     const e = toBotError(err);
     ctx.logger.info({ code: e.code, kind: spec.kind }, 'submit refused');

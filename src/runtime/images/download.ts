@@ -10,6 +10,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { BotError, UserInputError } from '../../errors.js';
 import { imageTooLarge } from '../../core/domain/images/data-url.js';
 import { sniffImage, type ImageMime } from '../../core/domain/images/sniff.js';
+import { sniffVideo, type VideoMime } from '../../core/domain/images/video.js';
 import { isAllowedOrigin, isPrivateAddress, resolveHost, type ResolvedAddress } from './ssrf.js';
 
 export interface DownloadOptions {
@@ -30,11 +31,13 @@ export interface DownloadOptions {
   allowOrigins?: string[];
   /** Skip the SSRF guard entirely (tests of other modules). */
   allowPrivate?: boolean;
+  /** What the bytes must be: an image (default) or a clip (MP4, WebM, GIF). */
+  kind?: 'image' | 'video';
 }
 
 export interface DownloadedImage {
   bytes: Buffer;
-  mime: ImageMime;
+  mime: ImageMime | VideoMime;
   ext: string;
   width?: number;
   height?: number;
@@ -130,7 +133,7 @@ function toDownloadError(err: unknown, url: URL | undefined, deadline: AbortSign
 }
 
 /**
- * Download an image: http/https only, at most 3 redirects, SSRF-checked on each hop, streamed with a
+ * Download an image (or, with `kind: 'video'`, a clip): http/https only, at most 3 redirects, SSRF-checked on each hop, streamed with a
  * byte cap, and verified by its magic bytes. Errors: IMAGE_TOO_LARGE (context.maxMb), IMAGE_INVALID,
  * IMAGE_DOWNLOAD_FAILED (context.reason: url | blocked | timeout | network | status | redirects;
  * context.status for HTTP errors — 403/404/410 usually mean an expired signed URL worth refreshing).
@@ -165,6 +168,11 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
         throw failed(`HTTP ${res.statusCode} from ${where}`, { reason: 'status', status: res.statusCode });
       }
       const bytes = await readCapped(res.body, res.headers['content-length'], opts.maxBytes, where);
+      if (opts.kind === 'video') {
+        const clip = sniffVideo(bytes);
+        if (!clip) throw new UserInputError('IMAGE_INVALID', `not a video: ${where}`);
+        return { bytes, ...clip };
+      }
       const sniffed = sniffImage(bytes);
       if (!sniffed) throw new UserInputError('IMAGE_INVALID', `not an image: ${where}`);
       return { bytes, ...sniffed };

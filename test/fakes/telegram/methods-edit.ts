@@ -2,7 +2,7 @@
 import { badRequest, TG } from './errors.js';
 import { captionText, intParam, messageText, textFields, type FakeContext, type MethodHandler } from './context.js';
 import { attachedMarkup, validateReplyMarkup } from './markup.js';
-import { documentObject, photoSizes, resolveInputFile, type MediaKind } from './media.js';
+import { hasMedia, MEDIA_KEYS, mediaFields, mediaIds, resolveInputFile } from './media.js';
 import type { StoredMessage } from './state.js';
 import type { Message, ReplyMarkup } from './types.js';
 
@@ -21,7 +21,8 @@ function editTarget(params: Record<string, unknown>, ctx: FakeContext): { chatId
 function signature(message: Message, markup: ReplyMarkup | undefined): string {
   return JSON.stringify([
     message.text ?? null, message.entities ?? [], message.caption ?? null, message.caption_entities ?? [],
-    message.photo?.at(-1)?.file_unique_id ?? null, message.document?.file_unique_id ?? null, attachedMarkup(markup) ?? null,
+    message.photo?.at(-1)?.file_unique_id ?? null, message.document?.file_unique_id ?? null,
+    message.video?.file_unique_id ?? null, message.animation?.file_unique_id ?? null, attachedMarkup(markup) ?? null,
   ]);
 }
 
@@ -56,7 +57,7 @@ const editMessageText: MethodHandler = ({ params }, ctx) => {
 
 const editMessageCaption: MethodHandler = ({ params }, ctx) => {
   const { chatId, stored } = editTarget(params, ctx);
-  if (!stored.message.photo && !stored.message.document) throw badRequest(TG.noCaptionToEdit);
+  if (!hasMedia(stored.message)) throw badRequest(TG.noCaptionToEdit);
   const caption = captionText(params.caption, params.parse_mode, params.caption_entities);
   const markup = validateReplyMarkup(params.reply_markup);
   const next = { ...withoutKeys(stored.message, ['caption', 'caption_entities']), ...textFields(caption, 'caption') };
@@ -65,18 +66,17 @@ const editMessageCaption: MethodHandler = ({ params }, ctx) => {
 
 const editMessageMedia: MethodHandler = async ({ params, uploads }, ctx) => {
   const { chatId, stored } = editTarget(params, ctx);
-  if (!stored.message.photo && !stored.message.document) throw badRequest('there is no media in the message to edit');
+  if (!hasMedia(stored.message)) throw badRequest('there is no media in the message to edit');
   const media = typeof params.media === 'object' && params.media !== null ? (params.media as Record<string, unknown>) : undefined;
   if (!media) throw badRequest("can't parse InputMedia JSON object");
-  const kind: MediaKind | undefined = media.type === 'photo' ? 'photo' : media.type === 'document' ? 'document' : undefined;
+  const kind = MEDIA_KEYS.find((key) => key === media.type);
   if (!kind) throw badRequest("can't parse InputMedia: unsupported media type");
   const caption = captionText(media.caption, media.parse_mode, media.caption_entities);
   const markup = validateReplyMarkup(params.reply_markup);
   const file = await resolveInputFile(media.media, kind, { world: ctx.world, uploads, field: 'media', inMedia: true });
-  const base = withoutKeys(stored.message, ['photo', 'document', 'caption', 'caption_entities']);
-  const next: Message = { ...base, ...(kind === 'photo' ? { photo: photoSizes(file) } : { document: documentObject(file) }), ...textFields(caption, 'caption') };
-  const ids: Partial<StoredMessage> = kind === 'photo' ? { photoFileId: file.fileId, documentFileId: undefined } : { documentFileId: file.fileId, photoFileId: undefined };
-  return commit(ctx, chatId, stored, next, markup, ids);
+  const base = withoutKeys(stored.message, [...MEDIA_KEYS, 'caption', 'caption_entities']);
+  const next: Message = { ...base, ...mediaFields(file), ...textFields(caption, 'caption') };
+  return commit(ctx, chatId, stored, next, markup, mediaIds(file));
 };
 
 const editMessageReplyMarkup: MethodHandler = ({ params }, ctx) => {

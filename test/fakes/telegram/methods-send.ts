@@ -1,9 +1,15 @@
-/** sendMessage, sendPhoto, sendDocument, sendMediaGroup, sendChatAction. */
+/** sendMessage, sendPhoto, sendDocument, sendVideo, sendAnimation, sendMediaGroup, sendChatAction. */
 import { badRequest } from './errors.js';
 import { captionText, intParam, messageText, replyTarget, storeBotMessage, textFields, type FakeContext, type MethodHandler, type MethodRequest } from './context.js';
 import { validateReplyMarkup } from './markup.js';
-import { documentObject, photoSizes, resolveInputFile, type MediaKind } from './media.js';
+import { mediaFields, mediaIds, resolveInputFile, type MediaKind } from './media.js';
 import type { Message, StoredFile } from './types.js';
+
+/** An optional whole-number parameter (clip width/height). */
+function optionalInt(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
 
 const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
 
@@ -22,14 +28,6 @@ const sendMessage: MethodHandler = ({ params }, ctx) => {
   return ctx.world.wireMessage(stored);
 };
 
-function mediaFields(kind: MediaKind, file: StoredFile): Partial<Message> {
-  return kind === 'photo' ? { photo: photoSizes(file) } : { document: documentObject(file) };
-}
-
-function mediaIds(kind: MediaKind, file: StoredFile): { photoFileId: string } | { documentFileId: string } {
-  return kind === 'photo' ? { photoFileId: file.fileId } : { documentFileId: file.fileId };
-}
-
 function sendFile(kind: MediaKind): MethodHandler {
   return async ({ params, uploads }: MethodRequest, ctx: FakeContext) => {
     const chatId = intParam(params, 'chat_id');
@@ -37,10 +35,11 @@ function sendFile(kind: MediaKind): MethodHandler {
     const caption = captionText(params.caption, params.parse_mode, params.caption_entities);
     const markup = validateReplyMarkup(params.reply_markup);
     const reply = replyTarget(ctx, chatId, params);
-    const file = await resolveInputFile(params[kind], kind, { world: ctx.world, uploads, field: kind });
+    const size = { width: optionalInt(params.width), height: optionalInt(params.height) };
+    const file = await resolveInputFile(params[kind], kind, { world: ctx.world, uploads, field: kind, ...size });
     ctx.flood.take(chatId);
-    const fields = { ...mediaFields(kind, file), ...textFields(caption, 'caption'), ...replyFields(reply) };
-    const stored = storeBotMessage(ctx, chatId, fields, { ...(markup ? { markup } : {}), ...mediaIds(kind, file) });
+    const fields = { ...mediaFields(file), ...textFields(caption, 'caption'), ...replyFields(reply) };
+    const stored = storeBotMessage(ctx, chatId, fields, { ...(markup ? { markup } : {}), ...mediaIds(file) });
     return ctx.world.wireMessage(stored);
   };
 }
@@ -70,8 +69,8 @@ const sendMediaGroup: MethodHandler = async ({ params, uploads }, ctx) => {
   const groupId = `${Date.now()}${Math.floor(Math.random() * 1e6)}`;
   return items.map((item, i) => {
     const file = files[i] as StoredFile;
-    const fields = { ...mediaFields(item.kind, file), ...textFields(item.caption, 'caption'), media_group_id: groupId, ...replyFields(reply) };
-    return ctx.world.wireMessage(storeBotMessage(ctx, chatId, fields, mediaIds(item.kind, file)));
+    const fields = { ...mediaFields(file), ...textFields(item.caption, 'caption'), media_group_id: groupId, ...replyFields(reply) };
+    return ctx.world.wireMessage(storeBotMessage(ctx, chatId, fields, mediaIds(file)));
   });
 };
 
@@ -85,6 +84,8 @@ export const sendMethods: Record<string, MethodHandler> = {
   sendMessage,
   sendPhoto: sendFile('photo'),
   sendDocument: sendFile('document'),
+  sendVideo: sendFile('video'),
+  sendAnimation: sendFile('animation'),
   sendMediaGroup,
   sendChatAction,
 };

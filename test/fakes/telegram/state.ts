@@ -11,6 +11,8 @@ export interface StoredMessage {
   markup?: ReplyMarkup;
   photoFileId?: string;
   documentFileId?: string;
+  videoFileId?: string;
+  animationFileId?: string;
   editCount: number;
 }
 
@@ -108,10 +110,11 @@ export class FakeWorld {
 
   registerFile(bytes: Buffer, meta: Omit<StoredFile, 'fileId' | 'fileUniqueId' | 'filePath' | 'bytes' | 'size'> & { size?: number; ext?: string }): StoredFile {
     const n = ++this.fileCounter;
-    const folder = meta.kind === 'photo' ? 'photos' : 'documents';
-    const ext = meta.ext ?? (meta.kind === 'photo' ? 'jpg' : 'dat');
+    const folder = { photo: 'photos', document: 'documents', video: 'videos', animation: 'animations' }[meta.kind];
+    const ext = meta.ext ?? (meta.kind === 'photo' ? 'jpg' : meta.kind === 'document' ? 'dat' : 'mp4');
+    const prefix = { photo: 'AgAC', document: 'BQAC', video: 'BAAC', animation: 'CgAC' }[meta.kind];
     const file: StoredFile = {
-      fileId: `${meta.kind === 'photo' ? 'AgAC' : 'BQAC'}fake${n}_${Math.random().toString(36).slice(2, 10)}`,
+      fileId: `${prefix}fake${n}_${Math.random().toString(36).slice(2, 10)}`,
       fileUniqueId: `AQAD${n}`,
       filePath: `${folder}/file_${n}.${ext}`,
       bytes,
@@ -137,6 +140,8 @@ export class FakeWorld {
     const m = stored.message;
     const photo = stored.photoFileId ? this.files.get(stored.photoFileId) : undefined;
     const doc = stored.documentFileId ? this.files.get(stored.documentFileId) : undefined;
+    const video = stored.videoFileId ? this.files.get(stored.videoFileId) : undefined;
+    const animation = stored.animationFileId ? this.files.get(stored.animationFileId) : undefined;
     return {
       chatId: m.chat.id,
       messageId: m.message_id,
@@ -147,6 +152,8 @@ export class FakeWorld {
       ...(m.entities ?? m.caption_entities ? { entities: m.entities ?? m.caption_entities } : {}),
       ...(photo ? { photo: { fileId: photo.fileId, width: photo.width ?? 0, height: photo.height ?? 0, bytes: photo.bytes } } : {}),
       ...(doc ? { document: { fileId: doc.fileId, fileName: doc.fileName, mime: doc.mime, bytes: doc.bytes } } : {}),
+      ...(video ? { video: { fileId: video.fileId, mime: video.mime, bytes: video.bytes } } : {}),
+      ...(animation ? { animation: { fileId: animation.fileId, mime: animation.mime, bytes: animation.bytes } } : {}),
       ...(m.media_group_id ? { mediaGroupId: m.media_group_id } : {}),
       ...(stored.markup ? { replyMarkup: stored.markup } : {}),
       ...(m.reply_to_message ? { replyTo: m.reply_to_message.message_id } : {}),

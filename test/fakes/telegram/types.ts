@@ -52,6 +52,18 @@ export interface TgDocument {
   file_size: number;
 }
 
+/** A `Video` / `Animation` object (the fake reads no codec metadata: sizes and duration come from the request). */
+export interface TgVideo {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  duration: number;
+  file_name?: string;
+  mime_type?: string;
+  file_size: number;
+}
+
 /** Inline keyboard or ForceReply or reply keyboard, as received from the bot (validated). */
 export type ReplyMarkup = Record<string, unknown>;
 
@@ -68,6 +80,8 @@ export interface Message {
   caption_entities?: TgEntity[];
   photo?: TgPhotoSize[];
   document?: TgDocument;
+  video?: TgVideo;
+  animation?: TgVideo;
   media_group_id?: string;
   reply_markup?: ReplyMarkup;
   reply_to_message?: Message;
@@ -95,7 +109,7 @@ export interface StoredFile {
   bytes: Buffer;
   /** Reported size; may exceed `bytes.length` when a test simulates a large file. */
   size: number;
-  kind: 'photo' | 'document';
+  kind: 'photo' | 'document' | 'video' | 'animation';
   fileName?: string;
   mime?: string;
   width?: number;
@@ -141,6 +155,9 @@ export interface BotMessage {
   entities?: TgEntity[];
   photo?: { fileId: string; width: number; height: number; bytes: Buffer };
   document?: { fileId: string; fileName?: string; mime?: string; bytes: Buffer };
+  /** A clip sent with sendVideo / sendAnimation (or edited in with editMessageMedia). */
+  video?: { fileId: string; mime?: string; bytes: Buffer };
+  animation?: { fileId: string; mime?: string; bytes: Buffer };
   mediaGroupId?: string;
   replyMarkup?: ReplyMarkup;
   /** message_id this message replies to. */

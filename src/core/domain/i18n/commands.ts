@@ -7,6 +7,16 @@ export const commandMessages: Dictionary = {
   'cmd.imagine.prompt': { en: 'What to draw; parameters like --ar 16:9 work too', zh: '要画的内容；也可以加 --ar 16:9 等参数' },
   'cmd.imagine.images': { en: 'Reference images (optional, up to 3)', zh: '参考图（可选，最多 3 张）' },
   'cmd.imagine.tooManyImages': { en: 'Too many reference images: at most {max}.', zh: '参考图太多：最多 {max} 张。' },
+  'cmd.imagine.ar': { en: 'Aspect ratio (an --ar in the prompt wins; default: your /settings)', zh: '画面比例（提示词里的 --ar 优先；默认用 /settings 设置）' },
+  'cmd.imagine.arSquare': { en: 'Square', zh: '方图' },
+  'cmd.imagine.arPortrait': { en: 'Portrait', zh: '竖图' },
+  'cmd.imagine.arLandscape': { en: 'Landscape', zh: '横图' },
+  'cmd.imagine.arWide': { en: 'Widescreen', zh: '宽屏' },
+  'cmd.imagine.arTall': { en: 'Phone screen', zh: '手机竖屏' },
+  'cmd.imagine.model': { en: 'Model (a --v or --niji in the prompt wins; default: your /settings)', zh: '模型（提示词里的 --v 或 --niji 优先；默认用 /settings 设置）' },
+  'cmd.imagine.niji6': { en: 'Niji 6 (anime)', zh: 'Niji 6（动漫）' },
+  'cmd.imagine.speed': { en: 'Speed (a --fast/--relax/--turbo in the prompt wins; default: your /settings)', zh: '速度（提示词里的 --fast/--relax/--turbo 优先；默认用 /settings 设置）' },
+  'cmd.imagine.badChoice': { en: 'That is not one of the offered choices.', zh: '这不是可选的选项之一。' },
   // blend
   'cmd.blend.description': { en: 'Blend 2 to 5 images into a new one', zh: '把 2 到 5 张图片融合成一张新图' },
   'cmd.blend.images': { en: 'The images to blend (2 to 5)', zh: '要融合的图片（2 到 5 张）' },
@@ -35,6 +45,32 @@ export const commandMessages: Dictionary = {
   'cmd.faceswap.target': { en: 'The image whose face is replaced', zh: '要被换脸的图片' },
   'cmd.faceswap.needImages': { en: 'Face swap needs two images: first the face, then the picture to put it on.', zh: '换脸需要两张图片：先发人脸图，再发要换脸的图。' },
   'cmd.faceswap.display': { en: 'Face swap', zh: '换脸' },
+  // edit
+  'cmd.edit.description': { en: 'Change an image as a prompt says (optionally only where a mask is white)', zh: '按提示词修改一张图片（可用蒙版限定只改白色区域）' },
+  'cmd.edit.image': { en: 'The image to change', zh: '要修改的图片' },
+  'cmd.edit.prompt': { en: 'What the image should become', zh: '图片要改成什么样' },
+  'cmd.edit.mask': { en: 'Black-and-white PNG mask: white = change (optional)', zh: '黑白 PNG 蒙版：白色 = 要修改的区域（可选）' },
+  'cmd.edit.needImage': {
+    en: 'Edit needs an image: reply to a photo with /edit <prompt>, or send the photo with /edit <prompt> as its caption.',
+    zh: '修改需要一张图片：回复一张图片并发送 /edit <提示词>，或发送图片并把 /edit <提示词> 作为说明文字。',
+  },
+  'cmd.edit.display': { en: 'Edit: {prompt}', zh: '修改：{prompt}' },
+  'cmd.edit.displayMasked': { en: 'Edit (masked): {prompt}', zh: '修改（蒙版）：{prompt}' },
+  // animate
+  'cmd.animate.description': { en: 'Turn an image into a short video', zh: '把一张图片变成一段短视频' },
+  'cmd.animate.image': { en: 'The image to animate', zh: '要做成视频的图片' },
+  'cmd.animate.prompt': { en: 'What should move and how; --motion high works too', zh: '画面里什么在动、怎么动；也可以写 --motion high' },
+  'cmd.animate.motion': { en: 'How much it moves (default low; --motion in the prompt wins)', zh: '运动幅度（默认低；提示词里的 --motion 优先）' },
+  'cmd.animate.low': { en: 'Low motion', zh: '低运动' },
+  'cmd.animate.high': { en: 'High motion', zh: '高运动' },
+  'cmd.animate.badMotion': { en: 'Motion is low or high.', zh: '运动幅度只能是 low（低）或 high（高）。' },
+  'cmd.animate.needImage': {
+    en: 'Animate needs an image: reply to a photo with /animate <prompt>, or send the photo with /animate <prompt> as its caption.',
+    zh: '生成视频需要一张图片：回复一张图片并发送 /animate <提示词>，或发送图片并把 /animate <提示词> 作为说明文字。',
+  },
+  'cmd.animate.displayLow': { en: 'Animate (Low motion): {prompt}', zh: '生成视频（低运动）：{prompt}' },
+  'cmd.animate.displayHigh': { en: 'Animate (High motion): {prompt}', zh: '生成视频（高运动）：{prompt}' },
+  // cancel
   // seed
   'cmd.seed.description': { en: 'Show the seed of a finished image', zh: '查看已完成图片的种子' },
   'cmd.seed.task': { en: 'Task id (default: your latest image)', zh: '任务 ID（默认：你最近的图片）' },
@@ -103,8 +139,8 @@ export const commandMessages: Dictionary = {
     zh: '部分按钮（自定义缩放、局部重绘、描述结果的数字、Remix）会先让你填写提示词：修改后发送，或取消。',
   },
   'cmd.help.images': {
-    en: 'Image commands (blend, describe, faceswap, imagine with reference images) take the images you attach.',
-    zh: '图片类命令（融合、描述、换脸、带参考图的绘图）会使用你附带的图片。',
+    en: 'Image commands (blend, describe, edit, animate, faceswap, imagine with reference images) take the images you attach — or the photo you reply to.',
+    zh: '图片类命令（融合、描述、修改、生成视频、换脸、带参考图的绘图）会使用你附带的图片，或你回复的那张图片。',
   },
   // shared validation
   'cmd.badInput': { en: 'That input is not valid.', zh: '输入无效。' },

@@ -15,6 +15,15 @@ export const commonMessages: Dictionary = {
   'task.by': { en: 'by {name}', zh: '来自 {name}' },
   'task.describeResult': { en: 'Prompts for this image — press a number to draw it:', zh: '这张图片的提示词 — 点击数字按钮即可绘制：' },
   'task.shortenResult': { en: 'Shortened prompts — press a number to draw it:', zh: '精简后的提示词 — 点击数字按钮即可绘制：' },
+  'task.describeResultCopy': {
+    en: 'Prompts for this image — copy one and draw it with /imagine (this proxy has no number buttons):',
+    zh: '这张图片的提示词 — 复制一条，用 /imagine 绘制（当前代理不提供数字按钮）：',
+  },
+  'task.shortenResultCopy': {
+    en: 'Shortened prompts — copy one and draw it with /imagine (this proxy has no number buttons):',
+    zh: '精简后的提示词 — 复制一条，用 /imagine 绘制（当前代理不提供数字按钮）：',
+  },
+  'task.videoClips': { en: '{n} clips — U1–U{n} upscale one of them.', zh: '共 {n} 段视频 — U1–U{n} 放大其中一段。' },
   'task.seed': { en: 'Seed: {seed}', zh: '种子：{seed}' },
   'word.cancel': { en: 'Cancel', zh: '取消' },
   'word.submit': { en: 'Submit', zh: '提交' },

@@ -9,7 +9,7 @@ export const errorMessages: Dictionary = {
   'error.MJ_NOT_FOUND': { en: 'That task no longer exists on the Midjourney proxy.', zh: '该任务在 Midjourney 代理上已不存在。' },
   'error.MJ_VALIDATION': { en: 'The Midjourney proxy rejected the request: {detail}', zh: 'Midjourney 代理拒绝了请求：{detail}' },
   'error.MJ_SUBMIT_FAILED': { en: 'The Midjourney proxy could not take the job: {detail}', zh: 'Midjourney 代理未能接受任务：{detail}' },
-  'error.MJ_UNSUPPORTED': { en: 'This action is not available on the configured Midjourney proxy.', zh: '当前配置的 Midjourney 代理不支持此操作。' },
+  'error.MJ_UNSUPPORTED': { en: 'This is not available through the configured Midjourney proxy or relay.', zh: '当前配置的 Midjourney 代理或中转不支持此功能。' },
   'error.MJ_SERVER_ERROR': { en: 'The Midjourney proxy had an internal error. Please try again later.', zh: 'Midjourney 代理内部错误，请稍后再试。' },
   'error.MJ_BAD_RESPONSE': { en: 'The Midjourney proxy sent an answer we could not understand.', zh: 'Midjourney 代理返回了无法识别的响应。' },
   'error.MJ_NETWORK': { en: 'Could not reach the Midjourney proxy. Please try again later.', zh: '无法连接 Midjourney 代理，请稍后再试。' },
