@@ -10,6 +10,8 @@ import type { Command } from '../../../commands/types.js';
 import { ConfigError, StartupError } from '../../errors.js';
 import { STARTUP_TIMEOUTS, withTimeout } from '../../startup.js';
 import type { Adapter, AdapterDeps } from '../../core/service/adapter.js';
+import { syncCommands } from './command-sync.js';
+import { toSlashCommands } from './commands.js';
 import { startupFailure, type DiscordStep } from './connection.js';
 import { makeRequest } from './http.js';
 import { handleInteraction, type HandlerDeps } from './interactions.js';
@@ -90,6 +92,12 @@ export function createDiscordAdapter(deps: AdapterDeps, config: DiscordConfig): 
       const ready = once(client, Events.ClientReady);
       await step('login', () => Promise.all([client.login(config.token), ready]));
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord ready');
+      // Slash commands work right after `npm start`: registered when they differ from the definitions.
+      await step('commands', async (signal) => {
+        const applicationId = client.application?.id ?? client.user?.id ?? '';
+        const outcome = await syncCommands(client.rest, { applicationId, guildId: config.guildId }, toSlashCommands(commands), signal);
+        logger.info({ scope: config.guildId ? `guild ${config.guildId}` : 'global', outcome }, outcome === 'written' ? 'discord slash commands registered' : 'discord slash commands up to date');
+      });
     },
     async close() {
       // Let interactions already being handled finish their answer first.
