@@ -107,6 +107,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const secret = await botSecret(config, store);
   // Never shown to users or written to logs: the configured secrets and every one derived from them.
   const secrets = secretValues(config);
+  // Proxies echo keys of any length; the client scrubbed even short ones before.
+  if (config.MJ_API_KEY && !secrets.includes(config.MJ_API_KEY)) secrets.push(config.MJ_API_KEY);
   const secretFor = (purpose: string) => {
     const derived = createHmac('sha256', secret).update(purpose).digest('base64url').slice(0, 32);
     addSecret(logger, derived);
@@ -149,6 +151,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
         flavour,
         timeoutMs: config.MJ_REQUEST_TIMEOUT_MS,
         logger,
+        // The key and every derived secret (the notify-hook path goes out with each submit).
+        secrets,
         onResponse: (endpoint, status, ms, code) => {
           metrics.observeProxy(endpoint, status, ms / 1000, code);
           proxy.observe(status, code);

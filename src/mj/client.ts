@@ -40,6 +40,8 @@ export interface MjClientOptions {
   logger?: MjLogger;
   /** Observer of every proxy exchange (latency/error metrics). */
   onResponse?: ResponseObserver;
+  /** Values to scrub from every proxy text (default: the key); may grow later, e.g. with derived secrets sent in notifyHook. */
+  secrets?: readonly string[];
 }
 
 /** Endpoints that exist only on some flavours. */
@@ -60,7 +62,7 @@ export class MjClient {
   private flavourPromise?: Promise<Flavour>;
 
   constructor(opts: MjClientOptions) {
-    const secrets = opts.apiKey ? [opts.apiKey] : [];
+    const secrets = opts.secrets ?? (opts.apiKey ? [opts.apiKey] : []);
     this.transport = new MjTransport({
       baseUrl: opts.baseUrl,
       prefix: opts.mode ? `/mj-${opts.mode}/mj` : '/mj',
