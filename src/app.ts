@@ -13,6 +13,7 @@ import type { SpeedMode } from './mj/schemas.js';
 import { createAccessGate } from './core/access/index.js';
 import { createButtonCodec } from './core/domain/buttons/codec.js';
 import type { Platform } from './core/domain/types.js';
+import type { RouteHandler } from './core/domain/ports.js';
 import type { Adapter, AdapterDeps } from './core/service/adapter.js';
 import { MjService } from './core/service/service.js';
 import type { Fleet } from './runtime/fleet.js';
@@ -195,8 +196,25 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   });
   metrics.setGauges({ tracked: () => service.diagnostics().tracked, queueDepth: async () => (await access.stats()).waiting });
 
+  // Adapters are built before the HTTP server answers, so /healthz lists their checks (red) from the first request.
+  const serveHttp = config.HTTP_PORT !== undefined || Boolean(config.PUBLIC_URL);
   let http: HttpServer | undefined;
-  if (config.HTTP_PORT !== undefined || config.PUBLIC_URL) {
+  const earlyRoutes: RouteHandler[] = [];
+  const adapterDeps = (platform: Platform): AdapterDeps => ({
+    service,
+    logger,
+    locale: config.DEFAULT_LOCALE,
+    metrics,
+    health,
+    routes: serveHttp ? { add: (route) => (http ? http.addRoute(route) : earlyRoutes.push(route)) } : undefined,
+    state: adapterState(store, platform),
+    secretFor,
+    fetchImage: downloadImage,
+    maxImageBytes: config.MAX_IMAGE_BYTES,
+  });
+  const adapters = opts.adapters === false ? [] : await createAdapters(config, adapterDeps, opts.console);
+
+  if (serveHttp) {
     const port = config.HTTP_PORT ?? 8787;
     http = await startHttpServer({
       port,
@@ -215,22 +233,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       throw portFailure(port, err);
     });
     http.addRoute(metricsRoute(metrics));
+    for (const route of earlyRoutes) http.addRoute(route);
     logger.info({ url: http.url, notify: Boolean(notifyHook) }, 'HTTP server listening');
   }
-
-  const adapterDeps = (platform: Platform): AdapterDeps => ({
-    service,
-    logger,
-    locale: config.DEFAULT_LOCALE,
-    metrics,
-    health,
-    routes: http ? { add: (route) => http.addRoute(route) } : undefined,
-    state: adapterState(store, platform),
-    secretFor,
-    fetchImage: downloadImage,
-    maxImageBytes: config.MAX_IMAGE_BYTES,
-  });
-  const adapters = opts.adapters === false ? [] : await createAdapters(config, adapterDeps, opts.console);
   const checkProxy = () =>
     checkProxyAtStart(proxy, {
       baseUrl: mjBaseUrl,

@@ -25,7 +25,7 @@ import { t } from './texts.js';
 import { webhookRoute } from './webhook.js';
 
 /** grammY types signals with the abort-controller shim's AbortSignal; Node's own is the same thing at run time. */
-type GrammySignal = Parameters<Bot['init']>[0];
+type GrammySignal = NonNullable<Parameters<Bot['init']>[0]>;
 
 export interface TelegramAdapter extends Adapter {
   readonly bot: Bot;
@@ -113,21 +113,20 @@ export function createTelegramAdapter(deps: AdapterDeps, config: TelegramConfig)
   };
 
   const limitMs = config.startTimeoutMs ?? STARTUP_TIMEOUTS.platformMs;
-  const deadline = { signal: undefined as AbortSignal | undefined };
-  /** A start-up call, failing with the line that names the setting. */
-  const step = async <T>(name: StartStep, call: (signal: GrammySignal) => Promise<T>): Promise<T> => {
-    const signal = deadline.signal ?? AbortSignal.timeout(limitMs);
-    try {
-      return await call(signal as GrammySignal);
-    } catch (err) {
-      throw startupFailure(name, err, { apiRoot, customRoot: Boolean(config.apiRoot), timedOut: signal.aborted, limitMs });
-    }
-  };
 
   const start = async (): Promise<void> => {
-    deadline.signal = AbortSignal.timeout(limitMs);
+    // One bound for all start() asks of Telegram.
+    const deadline = AbortSignal.timeout(limitMs) as GrammySignal;
+    /** A start-up call, failing with the line that names the setting. */
+    const step = async <T>(name: StartStep, call: () => Promise<T>): Promise<T> => {
+      try {
+        return await call();
+      } catch (err) {
+        throw startupFailure(name, err, { apiRoot, customRoot: Boolean(config.apiRoot), timedOut: deadline.aborted, limitMs });
+      }
+    };
     // getMe directly: bot.init() would retry network errors forever.
-    if (!bot.isInited()) bot.botInfo = await step('token', (signal) => bot.api.getMe(signal));
+    if (!bot.isInited()) bot.botInfo = await step('token', () => bot.api.getMe(deadline));
     const messageDeps: MessageDeps = { ...shared, botId: bot.botInfo.id, botUsername: bot.botInfo.username, albums: undefined as unknown as AlbumCollector, commands };
     albums = new AlbumCollector(config.albumWindowMs ?? 700, (messages) =>
       track(handleMessages(messageDeps, messages)).catch((err: unknown) => apologize(err, messages[0]?.chat.id, messages[0]?.from?.language_code)),
@@ -149,17 +148,17 @@ export function createTelegramAdapter(deps: AdapterDeps, config: TelegramConfig)
     });
     bot.catch((err) => apologize(err.error, err.ctx.chat?.id, err.ctx.from?.language_code));
 
-    await registerCommands(bot, commands, deadline.signal as GrammySignal).catch((err: unknown) => logger.warn({ err }, 'setMyCommands failed'));
+    await registerCommands(bot, commands, deadline).catch((err: unknown) => logger.warn({ err }, 'setMyCommands failed'));
 
     if (config.webhookUrl) {
       if (!deps.routes) throw new ConfigError('TELEGRAM_WEBHOOK_URL needs the HTTP server: set HTTP_PORT (or PUBLIC_URL)');
       const url = config.webhookUrl;
       const secret = config.webhookSecret ?? deps.secretFor('telegram-webhook');
       deps.routes.add(webhookRoute({ path: new URL(url).pathname, secret, logger, handle: (update) => bot.handleUpdate(update) }));
-      await step('webhook', (signal) => bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] }, signal));
+      await step('webhook', () => bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ['message', 'callback_query'] }, deadline));
       logger.info({ bot: bot.botInfo.username }, 'telegram webhook set');
     } else {
-      await step('polling', (signal) => bot.api.deleteWebhook(undefined, signal));
+      await step('polling', () => bot.api.deleteWebhook(undefined, deadline));
       runner = run(bot, {
         runner: {
           silent: true,
