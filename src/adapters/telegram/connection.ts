@@ -62,11 +62,14 @@ export interface OutageWatch {
   readonly down: boolean;
 }
 
-/** Logs the first failing call of an outage as a warning and the first call that works again. */
-export function watchOutages(logger: Logger): OutageWatch {
+/**
+ * Logs the first failing call of an outage as a warning and the first call that works again —
+ * once `running()`: a failure while starting ends the start with its own line instead.
+ */
+export function watchOutages(logger: Logger, running: () => boolean): OutageWatch {
   let down = false;
   const failed = (method: string, reason: string): void => {
-    if (!down) logger.warn({ method, reason }, `telegram cannot be reached (${reason}); retrying`);
+    if (!down && running()) logger.warn({ method, reason }, `telegram cannot be reached (${reason}); retrying`);
     down = true;
   };
   const transformer: Transformer = async (prev, method, payload, signal) => {
@@ -75,7 +78,7 @@ export function watchOutages(logger: Logger): OutageWatch {
       if (!result.ok && isOutage(result, undefined)) failed(method, `${result.error_code}: ${result.description}`);
       else if (down) {
         down = false;
-        logger.info({ method }, 'telegram reachable again');
+        if (running()) logger.info({ method }, 'telegram reachable again');
       }
       return result;
     } catch (err) {

@@ -67,8 +67,8 @@ export function createTelegramAdapter(deps: AdapterDeps, config: TelegramConfig)
   const commands = config.commands ?? allCommands;
   const bot = new Bot(token, { client: { apiRoot } });
   const budget = new ChatBudget({ ...DEFAULT_BUDGET, ...config.budget }, config.clock);
-  const outages = watchOutages(logger);
   let started = false;
+  const outages = watchOutages(logger, () => started);
   // Order matters: the last transformer is the outermost, so every retry also waits for budget,
   // and the 429 and outage watchers (innermost) see every attempt auto-retry absorbs.
   bot.api.config.use(outages.transformer);
