@@ -6,7 +6,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { allCommands, internalButtonsOf } from '../commands/index.js';
 import type { Config } from './config.js';
-import { MjError } from './errors.js';
 import { addSecret, secretValues, type Logger } from './log.js';
 import { MjClient } from './mj/client.js';
 import type { SpeedMode } from './mj/schemas.js';
@@ -21,10 +20,10 @@ import { createHealth, storeCheck, type Health } from './runtime/health.js';
 import { startHttpServer, type HttpServer } from './runtime/http-server.js';
 import { downloadImage } from './runtime/images/download.js';
 import { createMetrics, metricsObserver, metricsRoute, type Metrics } from './runtime/metrics.js';
-import { createProxyHealth, type ProxyHealth } from './runtime/proxy-health.js';
-import { adapterState, openStore, type OpenedStore, type Store } from './runtime/store.js';
+import { createProxyHealth } from './runtime/proxy-health.js';
+import { adapterState, openWorkingStore, type Store } from './runtime/store.js';
 import { startSimulator, type Simulator } from './sim/index.js';
-import { hostOf, portFailure, proxyFailure, proxyTrouble, seconds, storeFailure, STARTUP_TIMEOUTS, withTimeout } from './startup.js';
+import { hostOf, portFailure, STARTUP_TIMEOUTS } from './startup.js';
 
 export interface App {
   config: Config;
@@ -72,32 +71,6 @@ async function botSecret(config: Config, store: Store): Promise<string> {
   const fresh = randomBytes(32).toString('base64url');
   await store.set('meta', 'bot-secret', fresh);
   return fresh;
-}
-
-/** Open the store and prove it works with a round trip, within the start-up bound. */
-async function openWorkingStore(url: string): Promise<Store> {
-  let opened: OpenedStore | undefined;
-  return withTimeout(
-    async (signal) => {
-      const store = await openStore(url).catch((err: unknown) => {
-        throw storeFailure(url, err);
-      });
-      opened = store;
-      try {
-        await store.verify();
-        return store;
-      } catch (err) {
-        void store.close().catch(() => undefined);
-        throw storeFailure(url, err);
-      } finally {
-        // Timed out meanwhile: nobody will use or close this store.
-        if (signal.aborted) void store.close().catch(() => undefined);
-      }
-    },
-    STARTUP_TIMEOUTS.storeMs,
-    // A Redis client keeps reconnecting: its last error says why.
-    () => storeFailure(url, opened?.lastError()),
-  );
 }
 
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
@@ -237,7 +210,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     logger.info({ url: http.url, notify: Boolean(notifyHook) }, 'HTTP server listening');
   }
   const checkProxy = () =>
-    checkProxyAtStart(proxy, {
+    proxy.checkAtStart({
       baseUrl: mjBaseUrl,
       hasKey: Boolean(config.MJ_API_KEY),
       authHeader: config.MJ_AUTH_HEADER,
@@ -277,21 +250,6 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       await store.close();
     },
   };
-}
-
-/**
- * The first request to the proxy: a rejected key (or, while detecting the flavour, a server that
- * is no MJ proxy) stops the start; no answer is one warning, a red /healthz and a retry loop.
- */
-async function checkProxyAtStart(proxy: ProxyHealth, settings: Parameters<typeof proxyFailure>[1]): Promise<void> {
-  const limit = STARTUP_TIMEOUTS.proxyMs;
-  try {
-    await withTimeout(() => proxy.probe(), limit, () => new MjError('MJ_NETWORK', `no answer within ${seconds(limit)}`));
-  } catch (err) {
-    const fatal = proxyFailure(err, settings);
-    if (fatal) throw fatal;
-    proxy.down(proxyTrouble(err));
-  }
 }
 
 /** Telegram and/or Discord when their tokens are set; otherwise a console session on the terminal. */

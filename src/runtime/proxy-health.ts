@@ -7,11 +7,17 @@
 import { MjError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { PROBE_TASK_ID } from '../mj/probe.js';
+import { proxyFailure, proxyTrouble, seconds, STARTUP_TIMEOUTS, withTimeout, type ProxySettings } from '../startup.js';
 import type { HealthCheck, MjPort } from '../core/domain/ports.js';
 
 export interface ProxyHealth {
   /** One probe: resolves once the proxy answered (and marks it up); throws the probe's error, logging nothing. */
   probe(): Promise<void>;
+  /**
+   * The start-up check: a rejected key (or, while detecting the flavour, a server that is no MJ
+   * proxy) throws the StartupError; no answer is one warning and the retry loop (`down`).
+   */
+  checkAtStart(settings: ProxySettings): Promise<void>;
   /** The proxy is down: log it once per outage and probe every `retryMs` until it answers. */
   down(reason: string): void;
   /** Every exchange of the bot's clients (status 0 = no answer). */
@@ -79,8 +85,19 @@ export function createProxyHealth(opts: ProxyHealthOptions): ProxyHealth {
     schedule();
   };
 
+  const checkAtStart = async (settings: ProxySettings, limitMs: number = STARTUP_TIMEOUTS.proxyMs): Promise<void> => {
+    try {
+      await withTimeout(() => probe(), limitMs, () => new MjError('MJ_NETWORK', `no answer within ${seconds(limitMs)}`));
+    } catch (err) {
+      const fatal = proxyFailure(err, settings);
+      if (fatal) throw fatal;
+      down(proxyTrouble(err));
+    }
+  };
+
   return {
     probe,
+    checkAtStart,
     down,
     observe(status, errorCode) {
       if (status === 0) down('no answer');

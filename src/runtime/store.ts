@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BotError } from '../errors.js';
+import { storeFailure, STARTUP_TIMEOUTS, withTimeout } from '../startup.js';
 import type { KeyValue, Namespace, Store } from '../core/domain/ports.js';
 
 export type { Namespace, Store };
@@ -85,6 +86,32 @@ export async function openStore(url: string): Promise<OpenedStore> {
     },
   };
   return store;
+}
+
+/** Open the store and prove it works with a round trip, within the start-up bound. */
+export async function openWorkingStore(url: string, timeoutMs: number = STARTUP_TIMEOUTS.storeMs): Promise<Store> {
+  let opened: OpenedStore | undefined;
+  return withTimeout(
+    async (signal) => {
+      const store = await openStore(url).catch((err: unknown) => {
+        throw storeFailure(url, err);
+      });
+      opened = store;
+      try {
+        await store.verify();
+        return store;
+      } catch (err) {
+        void store.close().catch(() => undefined);
+        throw storeFailure(url, err);
+      } finally {
+        // Timed out meanwhile: nobody will use or close this store.
+        if (signal.aborted) void store.close().catch(() => undefined);
+      }
+    },
+    timeoutMs,
+    // A Redis client keeps reconnecting: its last error says why.
+    () => storeFailure(url, opened?.lastError(), timeoutMs),
+  );
 }
 
 type Factory = (ns: Namespace) => Keyv;
