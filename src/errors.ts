@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'QUOTA_EXCEEDED',
   'CONFIG_INVALID',
+  'STARTUP_FAILED', // the bot could not start (src/startup.ts); the message is the one line for the operator
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -85,6 +86,22 @@ export class ConfigError extends BotError {
   override name = 'ConfigError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONFIG_INVALID', message, {}, options);
+  }
+}
+
+/**
+ * Start-up could not finish. The message is the one line `npm start` prints: the setting, what went
+ * wrong and what to do — never a secret, never a platform's request payload.
+ */
+export class StartupError extends BotError {
+  override name = 'StartupError';
+  constructor(
+    /** The setting to look at (e.g. TELEGRAM_BOT_TOKEN). */
+    readonly setting: string,
+    line: string,
+    options?: { cause?: unknown },
+  ) {
+    super('STARTUP_FAILED', line, { setting }, options);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Structured logging (pino). Secrets are scrubbed twice: by key (redact paths) and by value
  * (any configured secret appearing inside any logged string — e.g. a Telegram token inside an
- * error URL — is replaced with "[secret]").
+ * error URL — is replaced with "[secret]"). Secrets derived at run time (webhook and hook paths)
+ * join the list through `addSecret`.
  */
 import pino, { type Logger, type DestinationStream } from 'pino';
 import type { Config } from './config.js';
@@ -12,15 +13,21 @@ export type { Logger };
 const REDACT_PATHS = [
   'token', '*.token', 'apiKey', '*.apiKey', 'secret', '*.secret', 'authorization', '*.authorization',
   'headers.authorization', 'headers["mj-api-secret"]', '*.headers.authorization', '*.headers["mj-api-secret"]',
-  'MJ_API_KEY', 'TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'BOT_SECRET',
+  'MJ_API_KEY', 'TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'BOT_SECRET', 'secret_token', '*.secret_token',
 ];
+
+/** Shorter values would over-match ordinary text. */
+const MIN_SECRET_LENGTH = 6;
+
+/** The values each logger scrubs; `addSecret` extends a logger's list after it was created. */
+const scrubLists = new WeakMap<Logger, string[]>();
 
 /** Collect the secret values of a config (ignoring empty/very short ones that would over-match). */
 export function secretValues(config: Partial<Config>): string[] {
   const values: string[] = [];
   for (const key of SECRET_KEYS) {
     const value = config[key];
-    if (typeof value === 'string' && value.length >= 6) values.push(value);
+    if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) values.push(value);
   }
   return values;
 }
@@ -47,7 +54,7 @@ function scrubDeep(value: unknown, secrets: readonly string[], depth = 0): unkno
 /** The process logger. `destination` lets tests capture output. */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'> & Partial<Config>, destination?: DestinationStream): Logger {
   const secrets = secretValues(config);
-  return pino(
+  const logger = pino(
     {
       level: config.LOG_LEVEL,
       base: { app: 'mjbot' },
@@ -63,6 +70,19 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'> & Partial<Config>
     },
     destination,
   );
+  scrubLists.set(logger, secrets);
+  return logger;
+}
+
+/** Scrub `value` from everything `logger` writes from now on (a secret derived from the configured ones). */
+export function addSecret(logger: Logger, value: string): void {
+  const secrets = scrubLists.get(logger);
+  if (secrets && value.length >= MIN_SECRET_LENGTH && !secrets.includes(value)) secrets.push(value);
+}
+
+/** Every value `logger` scrubs (for text printed outside it, such as the start-up failure line). */
+export function secretsOf(logger: Logger): readonly string[] {
+  return scrubLists.get(logger) ?? [];
 }
 
 /** A logger that drops everything (tests, benches). */

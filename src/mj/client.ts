@@ -43,6 +43,8 @@ export interface MjClientOptions {
   logger?: MjLogger;
   /** Observer of every proxy exchange (latency/error metrics). */
   onResponse?: ResponseObserver;
+  /** Values to scrub from every proxy text (default: the key); may grow later, e.g. with derived secrets sent in notifyHook. */
+  secrets?: readonly string[];
 }
 
 /** Endpoints that exist only on some flavours. */
@@ -65,7 +67,7 @@ export class MjClient {
   private noRefresh = false;
 
   constructor(opts: MjClientOptions) {
-    const secrets = opts.apiKey ? [opts.apiKey] : [];
+    const secrets = opts.secrets ?? (opts.apiKey ? [opts.apiKey] : []);
     const { root, prefix } = resolveRoute(opts.baseUrl, { mode: opts.mode, route: opts.route });
     this.transport = new MjTransport({
       baseUrl: root,

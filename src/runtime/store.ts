@@ -3,30 +3,45 @@
  * memory for tests. One `Store` with typed namespaces; values are JSON.
  */
 import Keyv from 'keyv';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { BotError } from '../errors.js';
+import { storeFailure, STARTUP_TIMEOUTS, withTimeout } from '../startup.js';
 import type { KeyValue, Namespace, Store } from '../core/domain/ports.js';
 
 export type { Namespace, Store };
 
+/** A store as opened here: the port, plus a first round trip that proves it works. */
+export interface OpenedStore extends Store {
+  /** Write, read back and remove a fresh value; throws (with the backend's own error as cause) when that fails. */
+  verify(): Promise<void>;
+  /** The last error the backend reported (e.g. while it keeps trying to connect). */
+  lastError(): unknown;
+}
 
 /** Open the store named by STORE_URL (`sqlite://path`, `redis://…`, `memory://`). */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(url: string): Promise<OpenedStore> {
   const kind = url.slice(0, url.indexOf('://'));
   const factory = await backendFactory(kind, url);
   const spaces = new Map<Namespace, Keyv>();
+  // keyv answers backend trouble with undefined/false and an 'error' event: keep the last one as the cause.
+  let lastError: unknown;
+  let onError: ((err: unknown) => void) | undefined;
   const space = (ns: Namespace): Keyv => {
     let k = spaces.get(ns);
     if (!k) {
       k = factory(ns);
-      // keyv emits 'error' on backend trouble; without a listener Node would crash the process.
-      k.on('error', () => undefined);
+      // Without a listener Node would crash the process on keyv's 'error' event.
+      k.on('error', (err: unknown) => {
+        lastError = err;
+        onError?.(err);
+      });
       spaces.set(ns, k);
     }
     return k;
   };
-  return {
+  const store: OpenedStore = {
     kind: kind === 'rediss' ? 'redis' : kind,
     async get<T>(ns: Namespace, key: string) {
       return (await space(ns).get<T>(key)) ?? undefined;
@@ -49,7 +64,54 @@ export async function openStore(url: string): Promise<Store> {
       await Promise.all([...spaces.values()].map((k) => k.disconnect().catch(() => undefined)));
       spaces.clear();
     },
+    lastError: () => lastError,
+    async verify() {
+      const key = `verify:${randomUUID()}`;
+      lastError = undefined;
+      // The first error the backend reports fails the check at once (a Redis client would keep reconnecting).
+      const failed = new Promise<never>((_, reject) => (onError = reject));
+      const roundTrip = async () => {
+        await store.set('meta', key, key, 60_000);
+        if ((await store.get<string>('meta', key)) !== key) throw new BotError('INTERNAL', 'store round trip read back nothing');
+        await store.delete('meta', key);
+      };
+      try {
+        await Promise.race([roundTrip(), failed]);
+      } catch (err) {
+        throw new BotError('INTERNAL', `store ${kind} does not work`, {}, { cause: lastError ?? err });
+      } finally {
+        onError = undefined;
+        failed.catch(() => undefined);
+      }
+    },
   };
+  return store;
+}
+
+/** Open the store and prove it works with a round trip, within the start-up bound. */
+export async function openWorkingStore(url: string, timeoutMs: number = STARTUP_TIMEOUTS.storeMs): Promise<Store> {
+  let opened: OpenedStore | undefined;
+  return withTimeout(
+    async (signal) => {
+      const store = await openStore(url).catch((err: unknown) => {
+        throw storeFailure(url, err);
+      });
+      opened = store;
+      try {
+        await store.verify();
+        return store;
+      } catch (err) {
+        void store.close().catch(() => undefined);
+        throw storeFailure(url, err);
+      } finally {
+        // Timed out meanwhile: nobody will use or close this store.
+        if (signal.aborted) void store.close().catch(() => undefined);
+      }
+    },
+    timeoutMs,
+    // A Redis client keeps reconnecting: its last error says why.
+    () => storeFailure(url, opened?.lastError(), timeoutMs),
+  );
 }
 
 type Factory = (ns: Namespace) => Keyv;
@@ -61,7 +123,7 @@ async function backendFactory(kind: string, url: string): Promise<Factory> {
   if (kind === 'sqlite') {
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const path = url.slice('sqlite://'.length) || './data/mjbot.sqlite';
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeFolders(dirname(resolve(path)));
     // keyv binds its namespace onto the backend object, so each namespace gets its own backend
     // (one SQLite connection each, same file, same table).
     return (ns) => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 }), namespace: ns });
@@ -71,6 +133,16 @@ async function backendFactory(kind: string, url: string): Promise<Factory> {
     return (ns) => new Keyv({ store: new KeyvRedis(url, { throwOnConnectError: true }), namespace: `mjbot:${ns}` });
   }
   throw new BotError('CONFIG_INVALID', `STORE_URL: unsupported scheme "${kind}"`);
+}
+
+/**
+ * `mkdir -p` one level at a time: Node's recursive mkdir never returns for a path under /proc
+ * (it retries the ENOENT forever), which would freeze start-up instead of failing it.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at) && dirname(at) !== at; at = dirname(at)) missing.unshift(at);
+  for (const folder of missing) mkdirSync(folder);
 }
 
 /** Backends differ in whether iterated keys still carry the namespace prefix. */

@@ -138,7 +138,30 @@ describe('secrets never appear in logs or replies', () => {
     expect(run.lines.filter((l) => l.includes('[secret]')).length).toBeGreaterThanOrEqual(5);
     expectNoSecrets(everythingVisible(run));
   });
+
+  it('secrets derived from the bot secret (webhook secret token, notify-hook path) are scrubbed like configured ones', async () => {
+    const sim = await simWithKey(SECRETS.MJ_API_KEY);
+    const run = await runApp({ MJ_BASE_URL: sim.url, PUBLIC_URL: 'http://127.0.0.1:9', HTTP_PORT: '0' });
+    const webhookSecret = run.app.adapterDeps('telegram').secretFor('telegram-webhook');
+    const hookPath = new URL(String((await imagineRequest(run, sim)).notifyHook)).pathname;
+    const hookSecret = hookPath.split('/').pop() ?? '';
+    expect(hookSecret.length).toBeGreaterThan(20);
+    const { logger } = run.app;
+    logger.error({ err: new Error(`setWebhook refused: {"secret_token":"${webhookSecret}"}`), payload: { secret_token: webhookSecret } }, 'telegram failed');
+    logger.warn(`notify for ${hookPath} refused`);
+    sim.failNext('POST /mj/submit/imagine', { status: 400, body: { code: 4, description: `notifyHook ${hookPath} is not reachable`, properties: {} } });
+    await imagine(run);
+    const visible = everythingVisible(run);
+    expect(visible).toContain('is not reachable');
+    for (const derived of [webhookSecret, hookSecret]) expect(visible).not.toContain(derived);
+  });
 });
+
+/** The body of the next imagine request the proxy receives. */
+async function imagineRequest(run: Running, sim: Simulator): Promise<Record<string, unknown>> {
+  await imagine(run);
+  return sim.requests.filter((r) => r.path.endsWith('/submit/imagine')).at(-1)?.body as Record<string, unknown>;
+}
 
 describe('configuration errors never print the bad value', () => {
   it.each([

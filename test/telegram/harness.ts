@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramConfig } from '../../src/adapters/telegram/index.js';
 import type { BudgetClock } from '../../src/adapters/telegram/budget.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
@@ -35,6 +35,8 @@ export interface HarnessOptions {
   fake?: FakeTelegramOptions;
   tg?: Partial<TelegramConfig>;
   env?: Record<string, string>;
+  /** The app's logger (default: silent). */
+  logger?: Logger;
 }
 
 /** A clock running `speed` times faster than real time (flood windows pass quickly in tests). */
@@ -62,7 +64,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   };
   const boot = async (): Promise<{ app: App; tg: TelegramAdapter }> => {
     const config = parseConfig(env);
-    const app = await createApp(config, silentLogger(), { simStepMs: 20, adapters: false });
+    const app = await createApp(config, opts.logger ?? silentLogger(), { simStepMs: 20, adapters: false });
     const tg = createTelegramAdapter(app.adapterDeps('telegram'), {
       token: fake.token,
       apiRoot: fake.apiRoot,

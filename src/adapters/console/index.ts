@@ -1,14 +1,16 @@
 /**
  * The console adapter (`npm start` without a chat token): one terminal user against the MJ
  * service. Lines are commands (`/imagine …`, `blend a.png b.png`), button labels (`U2`,
- * `Custom Zoom`, `1`), form answers, or — anything else — a prompt to draw.
+ * `Custom Zoom`, `1`), form answers, or — anything else — a prompt to draw. A line may start
+ * with an absolute file path (`/tmp/mask.png`): that is a file, not a command. A /command typed
+ * while a form waits for its answer cancels the form (and says so), then runs.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { allCommands, findCommand } from '../../../commands/index.js';
 import type { Command } from '../../../commands/types.js';
 import type { FormView, Locale } from '../../core/domain/types.js';
 import type { Adapter, AdapterDeps } from '../../core/service/adapter.js';
-import { buildConsoleInput, formAnswer } from './input.js';
+import { buildConsoleInput, classifyLine, formAnswer } from './input.js';
 import { consoleOrigin, safeUserName } from './origin.js';
 import { ConsolePresenter, ConsoleScreen } from './presenter.js';
 import { showReply } from './replies.js';
@@ -65,6 +67,13 @@ export function createConsoleAdapter(deps: AdapterDeps, config: ConsoleConfig): 
     await show(reply);
   };
 
+  /** A command takes over from an open form: the form is cancelled, and the user told so. */
+  const leaveForm = async (form: FormView, command: string): Promise<void> => {
+    pending = undefined;
+    await service.cancelForm(form.formId, origin);
+    screen.print(`ℹ️ ${t(await locale(), 'console.formCancelled', { title: form.title, name: command })}`);
+  };
+
   const runCommand = async (name: string, rest: string): Promise<void> => {
     const command = findCommand(name, commands);
     const lang = await locale();
@@ -77,11 +86,25 @@ export function createConsoleAdapter(deps: AdapterDeps, config: ConsoleConfig): 
   const handle = async (line: string): Promise<'quit' | void> => {
     const text = line.trim();
     if (QUIT.has(text.toLowerCase())) return 'quit';
-    if (pending && !text.startsWith('/')) return answer(pending, text);
+    const kind = await classifyLine(text, (name) => findCommand(name, commands) !== undefined);
+    if (kind.kind === 'missing-file') return screen.print(`⚠️ ${t(await locale(), 'console.fileNotFound', { path: kind.path })}`);
+    if (kind.kind === 'unknown-command') {
+      screen.print(`⚠️ ${t(await locale(), 'console.unknownCommand', { name: kind.name })}`);
+      if (pending) screen.print(`  ${t(await locale(), 'console.formStillOpen', { title: pending.title })}`);
+      return;
+    }
+    if (pending && kind.kind !== 'command') return answer(pending, text);
     if (!text) return;
     const first = text.split(/\s+/)[0] ?? '';
     const rest = text.slice(first.length).trim();
-    if (first.startsWith('/')) return runCommand(first.slice(1), rest);
+    if (kind.kind === 'command') {
+      // /cancel is the one command meant for the open step (the service finds and cancels it).
+      if (pending && kind.name === 'cancel') pending = undefined;
+      else if (pending) await leaveForm(pending, kind.name);
+      return runCommand(kind.name, rest);
+    }
+    // A line that starts with an image file is a prompt with that image.
+    if (kind.kind === 'path') return runCommand('imagine', text);
     // A button's label before a bare command name: "Animate (High motion)" is the button, not /animate.
     const button = screen.findButton(text);
     if (button) return show(await service.press(button.payload, origin));

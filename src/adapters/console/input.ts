@@ -31,6 +31,27 @@ async function isFile(path: string): Promise<boolean> {
 
 export type BuiltInput = { ok: true; input: CommandInput } | { ok: false; missing: string };
 
+/** What a typed line is: a /command, a line that starts with an absolute file path, or anything else. */
+export type LineKind =
+  | { kind: 'command'; name: string }
+  | { kind: 'unknown-command'; name: string }
+  | { kind: 'path' }
+  | { kind: 'missing-file'; path: string }
+  | { kind: 'text' };
+
+/**
+ * A leading "/" names a command — unless what follows is no command and looks like a path
+ * (`/tmp/mask.png`, `/photo.jpg`): then the line starts with a file, which may not exist.
+ */
+export async function classifyLine(text: string, isCommand: (name: string) => boolean, cwd = process.cwd()): Promise<LineKind> {
+  if (!text.startsWith('/')) return { kind: 'text' };
+  const first = tokenize(text)[0] ?? '';
+  const name = first.slice(1);
+  if (isCommand(name)) return { kind: 'command', name };
+  if (!name.includes('/') && !IMAGE_EXT.test(name)) return { kind: 'unknown-command', name };
+  return (await isFile(resolve(cwd, first))) ? { kind: 'path' } : { kind: 'missing-file', path: first };
+}
+
 /**
  * Map the text after a command onto its options. Commands with image options take existing
  * files (imagine: only the leading ones, the rest is the prompt); a path that does not exist

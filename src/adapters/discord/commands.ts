@@ -68,7 +68,7 @@ function optionsOf(option: CommandOption): APIApplicationCommandBasicOption[] {
 }
 
 /** The slash commands to register (hidden commands left out). */
-export function toSlashCommands(commands: Command[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function toSlashCommands(commands: readonly Command[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   return commands
     .filter((c) => !c.hidden)
     .map((c) => {

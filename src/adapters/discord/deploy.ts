@@ -1,14 +1,20 @@
 /**
  * `npm run deploy-commands`: register the slash commands — for DISCORD_GUILD_ID when set
- * (instant, for testing), else globally (may take a while to show everywhere).
+ * (instant, for testing), else globally (may take a while to show everywhere). The bot also
+ * registers them itself on start when they differ; this is the manual, always-writing way.
+ * A failure is one line (never the token or a request body) and exit code 1.
  */
 import { pathToFileURL } from 'node:url';
 import { REST, Routes, type APIApplication } from 'discord.js';
 import { allCommands } from '../../../commands/index.js';
 import type { Command } from '../../../commands/types.js';
 import { loadConfig, type Config } from '../../config.js';
-import { ConfigError, isBotError } from '../../errors.js';
+import { ConfigError, StartupError } from '../../errors.js';
+import { secretValues } from '../../log.js';
+import { startupLine, STARTUP_TIMEOUTS, withTimeout } from '../../startup.js';
+import { commandsRoute } from './command-sync.js';
 import { toSlashCommands } from './commands.js';
+import { startupFailure } from './connection.js';
 import { makeRequest } from './http.js';
 
 export interface DeployResult {
@@ -19,24 +25,37 @@ export interface DeployResult {
 }
 
 /** PUT the slash commands for `config`'s application (bulk overwrite: removed commands disappear). */
-export async function deployCommands(config: Config, commands: Command[] = allCommands): Promise<DeployResult> {
-  if (!config.DISCORD_TOKEN) throw new ConfigError('DISCORD_TOKEN is required to deploy slash commands');
-  const rest = new REST({ makeRequest, ...(config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {}) }).setToken(config.DISCORD_TOKEN);
-  const application = (await rest.get(Routes.currentApplication())) as APIApplication;
-  const body = toSlashCommands(commands);
+export async function deployCommands(config: Config, commands: readonly Command[] = allCommands): Promise<DeployResult> {
+  const token = config.DISCORD_TOKEN;
+  if (!token) throw new ConfigError('DISCORD_TOKEN is required to deploy slash commands');
   const guildId = config.DISCORD_GUILD_ID;
-  const route = guildId ? Routes.applicationGuildCommands(application.id, guildId) : Routes.applicationCommands(application.id);
-  const saved = (await rest.put(route, { body })) as { name: string }[];
-  return { scope: guildId ? 'guild' : 'global', applicationId: application.id, guildId, names: saved.map((c) => c.name) };
+  const limitMs = STARTUP_TIMEOUTS.platformMs;
+  const context = { apiBase: config.DISCORD_API_BASE, guildId, limitMs };
+  const rest = new REST({ makeRequest, ...(config.DISCORD_API_BASE ? { api: config.DISCORD_API_BASE } : {}) }).setToken(token);
+  try {
+    return await withTimeout(
+      async (signal) => {
+        const application = (await rest.get(Routes.currentApplication(), { signal })) as APIApplication;
+        const saved = (await rest.put(commandsRoute(application.id, guildId), { body: toSlashCommands(commands), signal })) as { name: string }[];
+        return { scope: guildId ? 'guild' : 'global', applicationId: application.id, guildId, names: saved.map((c) => c.name) };
+      },
+      limitMs,
+      () => startupFailure('commands', undefined, { ...context, timedOut: true }),
+    );
+  } catch (err) {
+    throw err instanceof StartupError ? err : startupFailure('commands', err, { ...context, timedOut: false });
+  }
 }
 
 async function main(): Promise<void> {
+  let config: Config | undefined;
   try {
-    const result = await deployCommands(await loadConfig());
+    config = await loadConfig();
+    const result = await deployCommands(config);
     const where = result.scope === 'guild' ? `guild ${result.guildId}` : 'all guilds (global; may take up to an hour to appear)';
     console.log(`Registered ${result.names.length} slash commands for ${where}: ${result.names.map((n) => `/${n}`).join(' ')}`);
   } catch (err) {
-    console.error(isBotError(err) ? err.message : err);
+    process.stderr.write(`${startupLine(err, config ? secretValues(config) : [])}\n`);
     process.exit(1);
   }
 }

@@ -7,8 +7,12 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import { allCommands } from '../../../commands/index.js';
 import type { Command } from '../../../commands/types.js';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, StartupError } from '../../errors.js';
+import { STARTUP_TIMEOUTS, withTimeout } from '../../startup.js';
 import type { Adapter, AdapterDeps } from '../../core/service/adapter.js';
+import { syncCommands } from './command-sync.js';
+import { toSlashCommands } from './commands.js';
+import { startupFailure, type DiscordStep } from './connection.js';
 import { makeRequest } from './http.js';
 import { handleInteraction, type HandlerDeps } from './interactions.js';
 import { DiscordPresenter } from './presenter.js';
@@ -26,8 +30,12 @@ export interface DiscordConfig {
   apiBase?: string;
   /** Minimum gap between two progress edits of one message (default 1500 ms; finals are never held back). */
   minUpdateIntervalMs?: number;
-  /** Commands to serve (default: all of commands/). */
+  /** Commands to serve and register (default: all of commands/). */
   commands?: readonly Command[];
+  /** Register the slash commands in this guild only (DISCORD_GUILD_ID; instant), else globally. */
+  guildId?: string;
+  /** How long start() may take before it fails (default STARTUP_TIMEOUTS.platformMs). */
+  startTimeoutMs?: number;
 }
 
 /** Build the client and attach the presenter; `start()` logs in and waits until ready. */
@@ -42,12 +50,13 @@ export function createDiscordAdapter(deps: AdapterDeps, config: DiscordConfig): 
   service.attach(presenter);
   // Red until the gateway session is ready.
   deps.health.register('discord', () => client.isReady());
+  const commands = config.commands ?? allCommands;
   const handlerDeps: HandlerDeps = {
     service,
     presenter,
     logger,
     locale: deps.locale,
-    commands: config.commands ?? allCommands,
+    commands,
     attachments: { fetchImage: deps.fetchImage, maxImageBytes: deps.maxImageBytes, trustAttachmentHost: Boolean(config.apiBase) },
   };
   const inFlight = new Set<Promise<void>>();
@@ -68,15 +77,27 @@ export function createDiscordAdapter(deps: AdapterDeps, config: DiscordConfig): 
     client,
     presenter,
     async start() {
+      const limitMs = config.startTimeoutMs ?? STARTUP_TIMEOUTS.platformMs;
+      const until = Date.now() + limitMs;
+      const context = { apiBase: config.apiBase, guildId: config.guildId, limitMs };
+      /** One start-up step within what is left of the bound, failing with the line that names the setting. */
+      const step = async (name: DiscordStep, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> => {
+        try {
+          await withTimeout(work, Math.max(0, until - Date.now()), () => startupFailure(name, undefined, { ...context, timedOut: true }));
+        } catch (err) {
+          await client.destroy();
+          throw err instanceof StartupError ? err : startupFailure(name, err, { ...context, timedOut: false });
+        }
+      };
       const ready = once(client, Events.ClientReady);
-      try {
-        await client.login(config.token);
-        await ready;
-      } catch (err) {
-        await client.destroy();
-        throw err;
-      }
+      await step('login', () => Promise.all([client.login(config.token), ready]));
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord ready');
+      // Slash commands work right after `npm start`: registered when they differ from the definitions.
+      await step('commands', async (signal) => {
+        const applicationId = client.application?.id ?? client.user?.id ?? '';
+        const outcome = await syncCommands(client.rest, { applicationId, guildId: config.guildId }, toSlashCommands(commands), signal);
+        logger.info({ scope: config.guildId ? `guild ${config.guildId}` : 'global', outcome }, outcome === 'written' ? 'discord slash commands registered' : 'discord slash commands up to date');
+      });
     },
     async close() {
       // Let interactions already being handled finish their answer first.

@@ -39,7 +39,7 @@ export interface AdapterDeps {
 /** A running adapter. */
 export interface Adapter {
   readonly platform: Platform;
-  /** Connect to the platform; throws a ConfigError naming the setting when it cannot. */
+  /** Connect to the platform, within a bound; throws a StartupError (src/startup.ts) naming the setting when it cannot. */
   start(): Promise<void>;
   /** Let answers in flight finish, then disconnect. */
   close(): Promise<void>;

@@ -20,11 +20,24 @@ export interface RestContext extends RouteContext {
   commands: CommandRegistry;
 }
 
+/** A registered command as Discord stores it: its own fields plus ids, version and defaults. */
 function withIds(ctx: RestContext, list: unknown[], guildId?: string): unknown[] {
   return list.map((raw) => ({
     id: snowflake(), application_id: ctx.world.applicationId, version: snowflake(), type: 1,
-    default_member_permissions: null, nsfw: false, ...(guildId ? { guild_id: guildId } : {}), ...asObj(raw),
+    default_member_permissions: null, dm_permission: true, contexts: null, integration_types: [0], nsfw: false,
+    ...(guildId ? { guild_id: guildId } : {}), ...asObj(raw),
   }));
+}
+
+/** Discord leaves the localization dictionaries out of a command list unless asked (`with_localizations=true`). */
+function withoutLocalizations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLocalizations);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== 'name_localizations' && key !== 'description_localizations')
+      .map(([key, v]) => [key, withoutLocalizations(v)]),
+  );
 }
 
 function applications(ctx: RestContext, req: RouteRequest, rest: string[]): RouteResult {
@@ -50,7 +63,10 @@ function applications(ctx: RestContext, req: RouteRequest, rest: string[]): Rout
     ctx.commands.last = list;
     return { status: 200, body: list };
   }
-  if (req.method === 'GET') return { status: 200, body: guildId ? (ctx.commands.guild.get(guildId) ?? []) : ctx.commands.global };
+  if (req.method === 'GET') {
+    const list = guildId ? (ctx.commands.guild.get(guildId) ?? []) : ctx.commands.global;
+    return { status: 200, body: req.query.get('with_localizations') === 'true' ? list : withoutLocalizations(list) };
+  }
   throw DiscordErrors.methodNotAllowed();
 }
 

@@ -57,7 +57,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const errors: RecordedError[] = [];
   const watchers = new Set<() => void>();
   const notify = (): void => watchers.forEach((check) => check());
-  const deps: ServerDeps = { token, ctx, methods, calls, errors, downloads: [], forcedFailures: new Map(), onChange: notify };
+  const deps: ServerDeps = { token, ctx, methods, calls, errors, downloads: [], forcedFailures: new Map(), onChange: notify, unreachable: false };
 
   const server = createServer(createRequestListener(deps));
   await new Promise<void>((resolve, reject) => {
@@ -125,6 +125,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       const queue = deps.forcedFailures.get(key) ?? [];
       queue.push({ answer, remaining: times });
       deps.forcedFailures.set(key, queue);
+    },
+    setReachable: (reachable: boolean) => {
+      deps.unreachable = !reachable;
+      if (!reachable) server.closeAllConnections();
     },
     close: async () => {
       ctx.updates.releaseAll();

@@ -15,6 +15,8 @@ export interface ServerDeps {
   forcedFailures: Map<string, { answer: FailureAnswer; remaining: number }[]>;
   /** Called after every answered call so waiters can re-check their predicates. */
   onChange: () => void;
+  /** Cut every request's connection without an answer (network trouble). */
+  unreachable: boolean;
 }
 
 function send(res: ServerResponse, status: number, body: ApiResponse): void {
@@ -99,6 +101,10 @@ function serveFile(deps: ServerDeps, filePath: string, res: ServerResponse): voi
 /** The request listener for the fake's http server. */
 export function createRequestListener(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (deps.unreachable) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (fileMatch) {

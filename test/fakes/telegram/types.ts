@@ -278,5 +278,10 @@ export interface FakeTelegram {
   waitUntil(pred: () => boolean, timeoutMs?: number, label?: string): Promise<void>;
   /** Answers the next `times` calls of `method` with this error instead of executing them. */
   failNext(method: string, answer: FailureAnswer, times?: number): void;
+  /**
+   * Network trouble: while unreachable, open connections are cut and every new request's
+   * connection is closed without an answer (the client sees a network error, as with a dead link).
+   */
+  setReachable(reachable: boolean): void;
   close(): Promise<void>;
 }

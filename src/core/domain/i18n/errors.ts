@@ -27,5 +27,6 @@ export const errorMessages: Dictionary = {
   'error.FORBIDDEN': { en: 'You are not allowed to use this bot here. {detail}', zh: '你无权在此使用本机器人。{detail}' },
   'error.QUOTA_EXCEEDED': { en: 'You have reached your limit: {detail}', zh: '你已达到使用上限：{detail}' },
   'error.CONFIG_INVALID': { en: 'The bot is misconfigured. Please tell the bot admin.', zh: '机器人配置有误，请联系管理员。' },
+  'error.STARTUP_FAILED': { en: 'The bot could not start. Please tell the bot admin.', zh: '机器人未能启动，请联系管理员。' },
   'error.INTERNAL': { en: 'Something went wrong on our side. Please try again.', zh: '我们这边出了点问题，请重试。' },
 };
