@@ -21,7 +21,12 @@ export async function cancel(ctx: ServiceContext, origin: Origin, taskId: string
     const record = await ctx.records.get(taskId);
     if (!record || !ctx.maySee(record, origin)) throw new BotError('BAD_INPUT', 'no such task', { detail: t(locale, 'cmd.task.notFound', { id: taskId }) });
     await mustPress(ctx, record, origin);
-    if (record.finished) return { type: 'message', text: t(locale, 'cancel.finished'), ephemeral: true };
+    if (record.finished) {
+      // Pointing at a finished result (a reply to it, the console's latest) while a question is open: that question is meant.
+      const open = await ctx.forms.openFor(origin.chat, origin.actor.userId);
+      if (open) return await cancelForm(ctx, open, origin);
+      return { type: 'message', text: t(locale, 'cancel.finished'), ephemeral: true };
+    }
     // Waiting for the user's input (remix): cancelling the question ends the job.
     if (record.formId && record.status === 'MODAL') return await cancelForm(ctx, record.formId, origin);
     const settings = await ctx.settings.get(record.chat.platform, record.owner.userId);
