@@ -1,31 +1,57 @@
 /**
  * Persistent key-value state on keyv: embedded SQLite by default, Redis for several processes,
- * memory for tests. One `Store` with typed namespaces; values are JSON.
+ * memory for tests. One `Store` with typed namespaces; values are JSON. Atomic read-modify-write
+ * (`transact`, which keyv lacks) goes to the backend directly, in keyv's own layout (atomic.ts).
  */
 import Keyv from 'keyv';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BotError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { KeyValue, Namespace, Store } from '../core/domain/ports.js';
+import { memoryAtomic, runTransaction, Serial, type AtomicBackend, type ValueCodec } from './atomic.js';
 
 export type { Namespace, Store };
 
+export interface StoreOptions {
+  /** Redis only: the first part of every key, so several bots can share one Redis (default "mjbot"). */
+  prefix?: string;
+  /** Where backend connection trouble is reported. */
+  logger?: Logger;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /** Open the store named by STORE_URL (`sqlite://path`, `redis://…`, `memory://`). */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(url: string, opts: StoreOptions = {}): Promise<Store> {
   const kind = url.slice(0, url.indexOf('://'));
-  const factory = await backendFactory(kind, url);
+  const backend = await backendOf(kind, url, opts);
   const spaces = new Map<Namespace, Keyv>();
   const space = (ns: Namespace): Keyv => {
     let k = spaces.get(ns);
     if (!k) {
-      k = factory(ns);
+      k = backend.keyv(ns);
       // keyv emits 'error' on backend trouble; without a listener Node would crash the process.
       k.on('error', () => undefined);
       spaces.set(ns, k);
     }
     return k;
   };
+  const codec = (ns: Namespace): ValueCodec => {
+    const k = space(ns);
+    return {
+      encode: async (value, ttlMs) => k.serialize!({ value, expires: ttlMs ? Date.now() + ttlMs : undefined }),
+      async decode(raw) {
+        if (raw === undefined) return undefined;
+        const data = (await k.deserialize!(raw)) as { value?: unknown; expires?: number | null } | undefined;
+        if (!data || (typeof data.expires === 'number' && Date.now() > data.expires)) return undefined;
+        return data.value ?? undefined;
+      },
+    };
+  };
+  // Transactions of this process run one after another: they then only ever race other processes.
+  const serial = new Serial();
+  let atomic: Promise<AtomicBackend> | undefined;
   return {
     kind: kind === 'rediss' ? 'redis' : kind,
     async get<T>(ns: Namespace, key: string) {
@@ -42,40 +68,77 @@ export async function openStore(url: string): Promise<Store> {
       const k = space(ns);
       if (!k.iterator) throw new BotError('INTERNAL', `store ${kind} cannot list entries`);
       for await (const [key, value] of k.iterator(undefined)) {
-        if (value !== undefined) yield [stripPrefix(String(key), ns), value as T] as [string, T];
+        if (value !== undefined) yield [backend.stripPrefix(String(key), ns), value as T] as [string, T];
       }
+    },
+    transact(keys, body) {
+      atomic ??= backend.atomic();
+      return serial.run(async () => runTransaction({ backend: await atomic!, physicalKey: backend.physicalKey, codec }, keys, body));
     },
     async close() {
       await Promise.all([...spaces.values()].map((k) => k.disconnect().catch(() => undefined)));
       spaces.clear();
+      if (atomic) await (await atomic).close().catch(() => undefined);
     },
   };
 }
 
-type Factory = (ns: Namespace) => Keyv;
+/** One kind of backend: keyv per namespace, keyv's key layout, and transactions on the same data. */
+interface Backend {
+  keyv(ns: Namespace): Keyv;
+  physicalKey(ns: Namespace, key: string): string;
+  stripPrefix(key: string, ns: Namespace): string;
+  atomic(): Promise<AtomicBackend>;
+}
 
-async function backendFactory(kind: string, url: string): Promise<Factory> {
+async function backendOf(kind: string, url: string, opts: StoreOptions): Promise<Backend> {
+  // keyv prefixes each key with its namespace (`ns:key`); backends may add their own prefix on top.
+  const plain = { physicalKey: (ns: Namespace, key: string) => `${ns}:${key}`, stripPrefix: (key: string, ns: Namespace) => strip(key, [`${ns}:`]) };
   if (kind === 'memory') {
-    return (ns) => new Keyv({ store: new Map(), namespace: ns });
+    const maps = new Map<string, Map<string, unknown>>();
+    const mapOf = (ns: string) => {
+      let map = maps.get(ns);
+      if (!map) maps.set(ns, (map = new Map()));
+      return map;
+    };
+    return {
+      ...plain,
+      keyv: (ns) => new Keyv({ store: mapOf(ns), namespace: ns }),
+      atomic: async () => memoryAtomic((physical) => mapOf(physical.slice(0, physical.indexOf(':')))),
+    };
   }
   if (kind === 'sqlite') {
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const path = url.slice('sqlite://'.length) || './data/mjbot.sqlite';
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    // keyv binds its namespace onto the backend object, so each namespace gets its own backend
-    // (one SQLite connection each, same file, same table).
-    return (ns) => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 }), namespace: ns });
+    const { sqliteAtomic } = await import('./atomic-sqlite.js');
+    return {
+      ...plain,
+      // keyv binds its namespace onto the backend object, so each namespace gets its own backend
+      // (one SQLite connection each, same file, same table).
+      keyv: (ns) => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), namespace: ns }),
+      atomic: () => sqliteAtomic(path, SQLITE_BUSY_TIMEOUT_MS),
+    };
   }
   if (kind === 'redis' || kind === 'rediss') {
     const { default: KeyvRedis } = await import('@keyv/redis');
-    return (ns) => new Keyv({ store: new KeyvRedis(url, { throwOnConnectError: true }), namespace: `mjbot:${ns}` });
+    const { redisAtomic } = await import('./atomic-redis.js');
+    const prefix = opts.prefix ?? 'mjbot';
+    // keyv's namespace is `<prefix>:<ns>`; the Redis adapter puts it in front again, joined by "::".
+    const namespace = (ns: Namespace) => `${prefix}:${ns}`;
+    return {
+      keyv: (ns) => new Keyv({ store: new KeyvRedis(url, { throwOnConnectError: true }), namespace: namespace(ns) }),
+      physicalKey: (ns, key) => `${namespace(ns)}::${namespace(ns)}:${key}`,
+      stripPrefix: (key, ns) => strip(key, [`${namespace(ns)}:`, `${ns}:`]),
+      atomic: async () => redisAtomic(url, opts.logger),
+    };
   }
   throw new BotError('CONFIG_INVALID', `STORE_URL: unsupported scheme "${kind}"`);
 }
 
 /** Backends differ in whether iterated keys still carry the namespace prefix. */
-function stripPrefix(key: string, ns: Namespace): string {
-  for (const prefix of [`mjbot:${ns}:`, `${ns}:`]) if (key.startsWith(prefix)) return key.slice(prefix.length);
+function strip(key: string, prefixes: string[]): string {
+  for (const prefix of prefixes) if (key.startsWith(prefix)) return key.slice(prefix.length);
   return key;
 }
 

@@ -17,11 +17,29 @@ import type { ChatRef, FormView, MessageRef, Origin, Platform, TaskView } from '
 export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg', 'pending', 'adapter'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
+/** One key of the store: its namespace and its name. */
+export type StoreKey = readonly [ns: Namespace, key: string];
+
+/** The keys of one `Store.transact`: reads see one consistent state, writes land together or not at all. */
+export interface Transaction {
+  /** Only keys listed in `transact` may be read or written (anything else throws). */
+  get<T>(ns: Namespace, key: string): T | undefined;
+  set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): void;
+  delete(ns: Namespace, key: string): void;
+}
+
 /** Persistent key-value state with typed namespaces; values are JSON. */
 export interface Store {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;
   set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void>;
   delete(ns: Namespace, key: string): Promise<boolean>;
+  /**
+   * Read-modify-write `keys` atomically against every other writer of the store, in this process
+   * and in every other one sharing it (a Redis compare-and-set script, one SQLite transaction).
+   * `body` is synchronous and may run more than once (after losing a race), so it must not have
+   * effects besides its writes and its result; throwing inside it writes nothing.
+   */
+  transact<R>(keys: readonly StoreKey[], body: (tx: Transaction) => R): Promise<R>;
   /** All entries of a namespace (used at start-up for the small `open` namespace). */
   entries<T>(ns: Namespace): AsyncGenerator<[string, T]>;
   /** Which backend ("sqlite", "redis", "memory") — for logs and health. */
