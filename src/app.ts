@@ -181,7 +181,6 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     async close() {
       // Stop taking updates from the fleet first, then let in-flight deliveries finish.
       await fleet?.close();
-      access.close();
       await service.stop();
       for (const adapter of [...adapters].reverse()) await adapter.close();
       await http?.close();
