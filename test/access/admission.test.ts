@@ -133,3 +133,15 @@ describe.each<[string, Backend]>([
     expect(submittedPrompts(sim)).toHaveLength(4);
   });
 });
+
+describe('the admission book', () => {
+  it('does not grow with every chat that ever drew: once nobody draws or waits, nothing is left of them', async () => {
+    pair = await instances('memory', { USER_MAX_RUNNING: '10' });
+    const { a } = pair;
+    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => a.imagine(a.origin(`u${i}`, { dm: true }), `chat ${i}`)));
+    for (const reply of ids) await a.finalOf(taskIdOf(reply));
+    await until(async () => (await a.gate.running()).length === 0, 'every slot freed');
+    const stored = JSON.stringify(await a.store.get('meta', 'access:book'));
+    expect(stored.length).toBeLessThan(200);
+  });
+});

@@ -58,6 +58,15 @@ export function purge(book: BookState, now: number, maxRunMs: number): void {
   }
 }
 
+/**
+ * Forget the line clocks of chats where nobody draws or waits: with no one in line, nobody's
+ * history matters any more, and the book does not grow with every chat that ever drew.
+ */
+export function pruneClocks(book: BookState): void {
+  const busy = new Set(Object.values(book.jobs).filter((j) => j.state !== 'reserved').map((j) => j.scope));
+  for (const scope of Object.keys(book.clocks)) if (!busy.has(scope)) delete book.clocks[scope];
+}
+
 /** Jobs of `user` reserved, waiting or running (what the per-user cap and the quota count). */
 export function inFlightOf(book: BookState, user: string): number {
   return Object.values(book.jobs).filter((j) => j.user === user && !j.admin).length;

@@ -15,7 +15,7 @@ import type { JobSpec } from '../domain/jobs.js';
 import type { AccessControl, Admission, ResumedJob, StoreKey, Transaction } from '../domain/ports.js';
 import { SettingsStore } from '../domain/stores.js';
 import type { ChatRef, Origin } from '../domain/types.js';
-import { admitAll, emptyBook, enqueue, inFlightOf, purge, runningIn, waitingIn, type BookJob, type BookState } from './book.js';
+import { admitAll, emptyBook, enqueue, inFlightOf, pruneClocks, purge, runningIn, waitingIn, type BookJob, type BookState } from './book.js';
 import { describeJob } from './describe.js';
 import { chatKeyOf, dayOf, DAY_MS, keys, scopeOf, userKey, userKeyOf } from './keys.js';
 import { refuseIfLimited } from './limits.js';
@@ -238,6 +238,7 @@ export class AccessGate implements AccessControl {
       purge(book, now, this.maxRunMs);
       const result = body(book, tx);
       admitAll(book, this.deps.config.CHAT_MAX_RUNNING, now);
+      pruneClocks(book);
       book.version = (book.version ?? 0) + 1;
       tx.set(...BOOK, book);
       return { result, book };
