@@ -32,8 +32,12 @@ end
 return 1
 `;
 
+type CasClient = Redis & { compareAndSet(numKeys: number, ...keysAndArgs: string[]): Promise<number> };
+
 export function redisAtomic(url: string, logger?: Logger): AtomicBackend {
-  const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const client = new Redis(url, { maxRetriesPerRequest: 2 }) as CasClient;
+  // Sent once, then called by its SHA (ioredis falls back to EVAL when Redis lost it).
+  client.defineCommand('compareAndSet', { lua: COMPARE_AND_SET });
   // Without a listener ioredis reports connection trouble as an unhandled 'error' event.
   client.on('error', (err: Error) => logger?.warn({ err: { message: err.message } }, 'store transactions: Redis connection error'));
   return {
@@ -47,7 +51,7 @@ export function redisAtomic(url: string, logger?: Logger): AtomicBackend {
         const op = !w ? ['k', '', '0'] : 'delete' in w ? ['d', '', '0'] : ['s', w.raw, String(Math.ceil(w.ttlMs ?? 0))];
         return [expected === undefined ? '0' : '1', expected ?? '', ...op];
       });
-      return (await client.eval(COMPARE_AND_SET, keys.length, ...keys, ...args)) === 1;
+      return (await client.compareAndSet(keys.length, ...keys, ...args)) === 1;
     },
     async close() {
       client.disconnect();

@@ -25,6 +25,29 @@ export interface ValueCodec {
   decode(raw: string | undefined): Promise<unknown>;
 }
 
+/** A string value starting with ":" in compact JSON (keyv escapes those, and writes Buffers so). */
+const ESCAPED_STRING = /[[,:]":/;
+
+/**
+ * keyv's envelope (`{value, expires}`, strings starting with ":" escaped with one more) in native
+ * JSON, which is several times faster than keyv's own serializer on a large document; values are
+ * JSON, as the Store promises. Raw values with an escaped string go through keyv's `deserialize`.
+ */
+export function envelopeCodec(keyvDeserialize: (raw: string) => unknown): ValueCodec {
+  return {
+    async encode(value, ttlMs) {
+      const envelope = { value, expires: ttlMs ? Date.now() + ttlMs : undefined };
+      return JSON.stringify(envelope, (_key, v: unknown) => (typeof v === 'string' && v.startsWith(':') ? `:${v}` : v));
+    },
+    async decode(raw) {
+      if (raw === undefined) return undefined;
+      const data = (ESCAPED_STRING.test(raw) ? await keyvDeserialize(raw) : JSON.parse(raw)) as { value?: unknown; expires?: number | null } | null;
+      if (!data || (typeof data.expires === 'number' && Date.now() > data.expires)) return undefined;
+      return data.value ?? undefined;
+    },
+  };
+}
+
 export interface TransactionDeps {
   backend: AtomicBackend;
   /** The backend's key for a store key (keyv's layout). */

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { BotError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { KeyValue, Namespace, Store } from '../core/domain/ports.js';
-import { memoryAtomic, runTransaction, Serial, type AtomicBackend, type ValueCodec } from './atomic.js';
+import { envelopeCodec, memoryAtomic, runTransaction, Serial, type AtomicBackend } from './atomic.js';
 
 export type { Namespace, Store };
 
@@ -37,18 +37,7 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<S
     }
     return k;
   };
-  const codec = (ns: Namespace): ValueCodec => {
-    const k = space(ns);
-    return {
-      encode: async (value, ttlMs) => k.serialize!({ value, expires: ttlMs ? Date.now() + ttlMs : undefined }),
-      async decode(raw) {
-        if (raw === undefined) return undefined;
-        const data = (await k.deserialize!(raw)) as { value?: unknown; expires?: number | null } | undefined;
-        if (!data || (typeof data.expires === 'number' && Date.now() > data.expires)) return undefined;
-        return data.value ?? undefined;
-      },
-    };
-  };
+  const codec = (ns: Namespace) => envelopeCodec((raw) => space(ns).deserialize!(raw));
   // Transactions of this process run one after another: they then only ever race other processes.
   const serial = new Serial();
   let atomic: Promise<AtomicBackend> | undefined;
