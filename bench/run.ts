@@ -17,6 +17,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['telegram-burst', async () => (await import('./telegram-burst.js')).runTelegramBurst()],
   ['memory', async () => (await import('./memory.js')).runMemory()],
   ['download', async () => (await import('./download.js')).runDownload()],
+  ['admission', async () => (await import('./admission.js')).runAdmission()],
 ];
 const IDS = BENCHES.map(([id]) => id);
 const USAGE = `Usage: npm run bench [-- <id>...]

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { allCommands, internalButtonsOf } from '../commands/index.js';
-import type { Config } from './config.js';
+import { configWarnings, type Config } from './config.js';
 import { addSecret, secretValues, type Logger } from './log.js';
 import { MjClient } from './mj/client.js';
 import type { SpeedMode } from './mj/schemas.js';
@@ -63,18 +63,24 @@ export interface AppOptions {
   console?: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream };
 }
 
-/** The bot secret signs button payloads; generated once and kept in the store if not configured. */
+/**
+ * The bot secret signs button payloads; if not configured it is generated once and kept in the
+ * store — set only if absent, so processes starting together on an empty store agree on one.
+ */
 async function botSecret(config: Config, store: Store): Promise<string> {
   if (config.BOT_SECRET) return config.BOT_SECRET;
-  const saved = await store.get<string>('meta', 'bot-secret');
-  if (saved) return saved;
   const fresh = randomBytes(32).toString('base64url');
-  await store.set('meta', 'bot-secret', fresh);
-  return fresh;
+  return store.transact([['meta', 'bot-secret']], (tx) => {
+    const saved = tx.get<string>('meta', 'bot-secret');
+    if (saved) return saved;
+    tx.set('meta', 'bot-secret', fresh);
+    return fresh;
+  });
 }
 
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
-  const store = await openWorkingStore(config.STORE_URL);
+  for (const warning of configWarnings(config)) logger.warn(warning);
+  const store = await openWorkingStore(config.STORE_URL, { prefix: config.REDIS_PREFIX, logger });
   const metrics = createMetrics();
   const health = createHealth();
   health.register('store', storeCheck(store));
@@ -150,7 +156,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
           intervalMs: config.MJ_POLL_INTERVAL_MS,
           lockMs: config.FLEET_LOCK_MS,
           logger,
-          prefix: config.FLEET_PREFIX,
+          prefix: config.REDIS_PREFIX,
         })
       : undefined;
   const service = new MjService({
@@ -241,7 +247,6 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     async close() {
       // Stop taking updates from the fleet first, then let in-flight deliveries finish.
       await fleet?.close();
-      access.close();
       proxy.close();
       await service.stop();
       for (const adapter of [...adapters].reverse()) await adapter.close();

@@ -51,6 +51,8 @@ const discordIdList = z.preprocess(emptyToUndefined, z.string().optional()).tran
 
 export const MJ_FLAVOURS = ['auto', 'oss', 'plus', 'trueai', 'newapi'] as const;
 
+const redisPrefix = z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, "_" or "-"').optional());
+
 export const ConfigSchema = z.object({
   /** The part of the proxy URL before `/mj` (may carry its own path prefix). Unset = embedded simulator. */
   MJ_BASE_URL: optionalUrl,
@@ -80,8 +82,13 @@ export const ConfigSchema = z.object({
   STORE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^(sqlite|redis|rediss|memory):\/\//, 'must start with sqlite://, redis:// or memory://').default('sqlite://./data/mjbot.sqlite')),
   /** Redis store only: how long a dead process keeps its tasks before a live one takes them over. */
   FLEET_LOCK_MS: intWithDefault(30_000, 500, 600_000),
-  /** Redis key prefix of the fleet's queues (several bots on one Redis need different prefixes). */
-  FLEET_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('mjbot')),
+  /**
+   * Redis only: the first part of every key the bot writes there — its store, quotas and lines,
+   * job queues and channels — so several bots can share one Redis (default "mjbot").
+   */
+  REDIS_PREFIX: redisPrefix,
+  /** The old name of REDIS_PREFIX: still read, with a warning at start-up. */
+  FLEET_PREFIX: redisPrefix,
   /** Public base URL of the notifyHook receiver; unset = polling only. */
   PUBLIC_URL: optionalUrl,
   /** Port of the HTTP server (notifyHook receiver, Telegram webhook, /healthz, /metrics). Unset and no PUBLIC_URL = no server. */
@@ -111,9 +118,15 @@ export const ConfigSchema = z.object({
   USER_MAX_RUNNING: intWithDefault(3, 1, 1000),
   /** Jobs drawing at once per chat (per guild on Discord); more wait in a fair, round-robin line. */
   CHAT_MAX_RUNNING: intWithDefault(4, 1, 1000),
-});
+}).transform((c) => ({ ...c, REDIS_PREFIX: c.REDIS_PREFIX ?? c.FLEET_PREFIX ?? 'mjbot' }));
 
 export type Config = z.output<typeof ConfigSchema>;
+
+/** Warnings about the configuration worth logging at start-up (deprecated names …). */
+export function configWarnings(config: Config): string[] {
+  if (config.FLEET_PREFIX === undefined) return [];
+  return [config.FLEET_PREFIX === config.REDIS_PREFIX ? 'FLEET_PREFIX is deprecated: rename it to REDIS_PREFIX' : 'FLEET_PREFIX is deprecated and ignored: REDIS_PREFIX is set'];
+}
 
 /** Names whose values must never be printed. */
 export const SECRET_KEYS = ['MJ_API_KEY', 'TELEGRAM_BOT_TOKEN', 'DISCORD_TOKEN', 'BOT_SECRET', 'TELEGRAM_WEBHOOK_SECRET'] as const;

@@ -1,6 +1,7 @@
 /**
  * Persistent key-value state on keyv: embedded SQLite by default, Redis for several processes,
- * memory for tests. One `Store` with typed namespaces; values are JSON.
+ * memory for tests. One `Store` with typed namespaces; values are JSON. Atomic read-modify-write
+ * (`transact`, which keyv lacks) goes to the backend directly, in keyv's own layout (atomic.ts).
  */
 import Keyv from 'keyv';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BotError } from '../errors.js';
 import { storeFailure, STARTUP_TIMEOUTS, withTimeout } from '../startup.js';
+import type { Logger } from '../log.js';
 import type { KeyValue, Namespace, Store } from '../core/domain/ports.js';
+import { envelopeCodec, memoryAtomic, runTransaction, Serial, type AtomicBackend } from './atomic.js';
 
 export type { Namespace, Store };
 
@@ -20,10 +23,19 @@ export interface OpenedStore extends Store {
   lastError(): unknown;
 }
 
+export interface StoreOptions {
+  /** Redis only: the first part of every key, so several bots can share one Redis (default "mjbot"). */
+  prefix?: string;
+  /** Where backend connection trouble is reported. */
+  logger?: Logger;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /** Open the store named by STORE_URL (`sqlite://path`, `redis://…`, `memory://`). */
-export async function openStore(url: string): Promise<OpenedStore> {
+export async function openStore(url: string, opts: StoreOptions = {}): Promise<OpenedStore> {
   const kind = url.slice(0, url.indexOf('://'));
-  const factory = await backendFactory(kind, url);
+  const backend = await backendOf(kind, url, opts);
   const spaces = new Map<Namespace, Keyv>();
   // keyv answers backend trouble with undefined/false and an 'error' event: keep the last one as the cause.
   let lastError: unknown;
@@ -31,7 +43,7 @@ export async function openStore(url: string): Promise<OpenedStore> {
   const space = (ns: Namespace): Keyv => {
     let k = spaces.get(ns);
     if (!k) {
-      k = factory(ns);
+      k = backend.keyv(ns);
       // Without a listener Node would crash the process on keyv's 'error' event.
       k.on('error', (err: unknown) => {
         lastError = err;
@@ -41,6 +53,10 @@ export async function openStore(url: string): Promise<OpenedStore> {
     }
     return k;
   };
+  const codec = (ns: Namespace) => envelopeCodec((raw) => space(ns).deserialize!(raw));
+  // Transactions of this process run one after another: they then only ever race other processes.
+  const serial = new Serial();
+  let atomic: Promise<AtomicBackend> | undefined;
   const store: OpenedStore = {
     kind: kind === 'rediss' ? 'redis' : kind,
     async get<T>(ns: Namespace, key: string) {
@@ -57,12 +73,17 @@ export async function openStore(url: string): Promise<OpenedStore> {
       const k = space(ns);
       if (!k.iterator) throw new BotError('INTERNAL', `store ${kind} cannot list entries`);
       for await (const [key, value] of k.iterator(undefined)) {
-        if (value !== undefined) yield [stripPrefix(String(key), ns), value as T] as [string, T];
+        if (value !== undefined) yield [backend.stripPrefix(String(key), ns), value as T] as [string, T];
       }
+    },
+    transact(keys, body) {
+      atomic ??= backend.atomic();
+      return serial.run(async () => runTransaction({ backend: await atomic!, physicalKey: backend.physicalKey, codec }, keys, body));
     },
     async close() {
       await Promise.all([...spaces.values()].map((k) => k.disconnect().catch(() => undefined)));
       spaces.clear();
+      if (atomic) await (await atomic).close().catch(() => undefined);
     },
     lastError: () => lastError,
     async verify() {
@@ -89,11 +110,11 @@ export async function openStore(url: string): Promise<OpenedStore> {
 }
 
 /** Open the store and prove it works with a round trip, within the start-up bound. */
-export async function openWorkingStore(url: string, timeoutMs: number = STARTUP_TIMEOUTS.storeMs): Promise<Store> {
+export async function openWorkingStore(url: string, opts: StoreOptions = {}, timeoutMs: number = STARTUP_TIMEOUTS.storeMs): Promise<Store> {
   let opened: OpenedStore | undefined;
   return withTimeout(
     async (signal) => {
-      const store = await openStore(url).catch((err: unknown) => {
+      const store = await openStore(url, opts).catch((err: unknown) => {
         throw storeFailure(url, err);
       });
       opened = store;
@@ -114,23 +135,55 @@ export async function openWorkingStore(url: string, timeoutMs: number = STARTUP_
   );
 }
 
-type Factory = (ns: Namespace) => Keyv;
+/** One kind of backend: keyv per namespace, keyv's key layout, and transactions on the same data. */
+interface Backend {
+  keyv(ns: Namespace): Keyv;
+  physicalKey(ns: Namespace, key: string): string;
+  stripPrefix(key: string, ns: Namespace): string;
+  atomic(): Promise<AtomicBackend>;
+}
 
-async function backendFactory(kind: string, url: string): Promise<Factory> {
+async function backendOf(kind: string, url: string, opts: StoreOptions): Promise<Backend> {
+  // keyv prefixes each key with its namespace (`ns:key`); backends may add their own prefix on top.
+  const plain = { physicalKey: (ns: Namespace, key: string) => `${ns}:${key}`, stripPrefix: (key: string, ns: Namespace) => strip(key, [`${ns}:`]) };
   if (kind === 'memory') {
-    return (ns) => new Keyv({ store: new Map(), namespace: ns });
+    const maps = new Map<string, Map<string, unknown>>();
+    const mapOf = (ns: string) => {
+      let map = maps.get(ns);
+      if (!map) maps.set(ns, (map = new Map()));
+      return map;
+    };
+    return {
+      ...plain,
+      keyv: (ns) => new Keyv({ store: mapOf(ns), namespace: ns }),
+      atomic: async () => memoryAtomic((physical) => mapOf(physical.slice(0, physical.indexOf(':')))),
+    };
   }
   if (kind === 'sqlite') {
     const { default: KeyvSqlite } = await import('@keyv/sqlite');
     const path = url.slice('sqlite://'.length) || './data/mjbot.sqlite';
     if (path !== ':memory:') makeFolders(dirname(resolve(path)));
-    // keyv binds its namespace onto the backend object, so each namespace gets its own backend
-    // (one SQLite connection each, same file, same table).
-    return (ns) => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: 5000 }), namespace: ns });
+    const { sqliteAtomic } = await import('./atomic-sqlite.js');
+    return {
+      ...plain,
+      // keyv binds its namespace onto the backend object, so each namespace gets its own backend
+      // (one SQLite connection each, same file, same table).
+      keyv: (ns) => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), namespace: ns }),
+      atomic: () => sqliteAtomic(path, SQLITE_BUSY_TIMEOUT_MS),
+    };
   }
   if (kind === 'redis' || kind === 'rediss') {
     const { default: KeyvRedis } = await import('@keyv/redis');
-    return (ns) => new Keyv({ store: new KeyvRedis(url, { throwOnConnectError: true }), namespace: `mjbot:${ns}` });
+    const { redisAtomic } = await import('./atomic-redis.js');
+    const prefix = opts.prefix ?? 'mjbot';
+    // keyv's namespace is `<prefix>:<ns>`; the Redis adapter puts it in front again, joined by "::".
+    const namespace = (ns: Namespace) => `${prefix}:${ns}`;
+    return {
+      keyv: (ns) => new Keyv({ store: new KeyvRedis(url, { throwOnConnectError: true }), namespace: namespace(ns) }),
+      physicalKey: (ns, key) => `${namespace(ns)}::${namespace(ns)}:${key}`,
+      stripPrefix: (key, ns) => strip(key, [`${namespace(ns)}:`, `${ns}:`]),
+      atomic: async () => redisAtomic(url, opts.logger),
+    };
   }
   throw new BotError('CONFIG_INVALID', `STORE_URL: unsupported scheme "${kind}"`);
 }
@@ -146,8 +199,8 @@ function makeFolders(dir: string): void {
 }
 
 /** Backends differ in whether iterated keys still carry the namespace prefix. */
-function stripPrefix(key: string, ns: Namespace): string {
-  for (const prefix of [`mjbot:${ns}:`, `${ns}:`]) if (key.startsWith(prefix)) return key.slice(prefix.length);
+function strip(key: string, prefixes: string[]): string {
+  for (const prefix of prefixes) if (key.startsWith(prefix)) return key.slice(prefix.length);
   return key;
 }
 

@@ -26,10 +26,22 @@ export interface AccessStack {
   close: () => Promise<void>;
 }
 
-export async function createAccessStack(opts: { env?: Record<string, string>; sim?: SimOptions; now?: () => number } = {}): Promise<AccessStack> {
+export interface AccessStackOptions {
+  env?: Record<string, string>;
+  sim?: SimOptions;
+  now?: () => number;
+  /** Store to share with other stacks (default: a memory store of its own). */
+  storeUrl?: string;
+  /** A simulator shared with other stacks (not closed by `close()`). */
+  simInstance?: Simulator;
+}
+
+export async function createAccessStack(opts: AccessStackOptions = {}): Promise<AccessStack> {
   let gate: AccessGate | undefined;
   const stack = await createCoreStack({
     sim: { progressSteps: 1, ...opts.sim },
+    simInstance: opts.simInstance,
+    storeUrl: opts.storeUrl,
     env: { MJ_POLL_INTERVAL_MS: '30', ...opts.env },
     gate: ({ config, store }) => (gate = createAccessGate({ config, store, logger: silentLogger(), now: opts.now })),
   });
@@ -44,7 +56,7 @@ export async function createAccessStack(opts: { env?: Record<string, string>; si
     imagine: (o, prompt) => service.submit(o, { kind: 'imagine', prompt }, prompt),
     run: async (command, o, input = {}) => command.execute(input, { service, origin: o, locale: await service.localeOf(o), commands: allCommands }),
     async close() {
-      gate?.close();
+      await gate?.close();
       await stack.close();
     },
   };

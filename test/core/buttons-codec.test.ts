@@ -28,6 +28,7 @@ function counting(inner: Store): Store & { reads: number; writes: { key: string;
     async set<T>(ns: Namespace, key: string, value: T, ttlMs?: number) { this.writes.push({ key, ttlMs }); return inner.set(ns, key, value, ttlMs); },
     delete: (ns, key) => inner.delete(ns, key),
     entries: (ns) => inner.entries(ns),
+    transact: (keys, body) => inner.transact(keys, body),
     close: () => inner.close(),
   };
 }

@@ -173,6 +173,7 @@ describe('configuration errors never print the bad value', () => {
     ['BOT_SECRET', 'sk-live-ABCD'],
     ['HTTP_PORT', 'sk-live-ABCDEF1234567890'],
     ['LOG_LEVEL', 'sk-live-ABCDEF1234567890'],
+    ['REDIS_PREFIX', 'sk-live-ABCDEF1234567890!!'],
   ])('a bad %s names the variable but never shows its value, not even in the error cause', (name, value) => {
     let caught: unknown;
     try {

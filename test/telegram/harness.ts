@@ -81,7 +81,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     return { app, tg };
   };
   let running = await boot();
+  // In app.close()'s order: the service first (jobs waiting in a chat's line leave this process), then the adapter.
   const stop = async (): Promise<void> => {
+    await running.app.service.stop();
     await running.tg.close();
     await running.app.close();
   };

@@ -2,31 +2,61 @@
  * A chat's waiting line, fair across users (start-time fair queueing): each user's jobs get
  * increasing start tags, a newcomer starts at the tag of the job admitted last, and the lowest
  * tag goes next. So if A queued five jobs and B one, B's goes right after A's running one.
- * Kept in memory: a restart drops the line (the waiting users' messages simply stay "queued").
+ *
+ * The line's clock is plain data (`LineClock`), so the gate keeps it in the store with the
+ * waiting jobs (shared by a fleet, kept across restarts); `FairQueue` is the same rules in memory.
  */
-interface Entry<T> {
+
+/** The state of one chat's line besides its waiting jobs. */
+export interface LineClock {
+  /** Start tag of the job admitted last. */
+  virtualTime: number;
+  /** Per user: the start tag their next job gets at the earliest. */
+  nextTag: Record<string, number>;
+  /** Arrival counter (ties between equal tags go to who came first). */
   seq: number;
-  user: string;
-  start: number;
-  value: T;
 }
 
+/** Where a waiting job stands in its line. */
+export interface LinePlace {
+  tag: number;
+  seq: number;
+}
+
+export function newClock(): LineClock {
+  return { virtualTime: 0, nextTag: {}, seq: 0 };
+}
+
+/** The place of a job `user` adds to the line now. */
+export function join(clock: LineClock, user: string): LinePlace {
+  const tag = Math.max(clock.virtualTime, clock.nextTag[user] ?? 0);
+  clock.nextTag[user] = tag + 1;
+  return { tag, seq: clock.seq++ };
+}
+
+/** A job at `place` was admitted: move the clock on. */
+export function admitted(clock: LineClock, place: LinePlace): void {
+  clock.virtualTime = place.tag;
+  // Tags at or below the virtual time carry no information any more.
+  for (const [user, tag] of Object.entries(clock.nextTag)) if (tag <= clock.virtualTime) delete clock.nextTag[user];
+}
+
+/** Admission order: lowest tag first, then first come. */
+export function byPlace(a: LinePlace, b: LinePlace): number {
+  return a.tag - b.tag || a.seq - b.seq;
+}
+
+/** The same line in memory (for callers that need no store). */
 export class FairQueue<T> {
-  /** Start tag of the job admitted last. */
-  private virtualTime = 0;
-  /** Per user: the start tag their next job gets at the earliest. */
-  private readonly nextTag = new Map<string, number>();
-  private entries: Entry<T>[] = [];
-  private seq = 0;
+  private readonly clock = newClock();
+  private entries: (LinePlace & { user: string; value: T })[] = [];
 
   get size(): number {
     return this.entries.length;
   }
 
   push(user: string, value: T): void {
-    const start = Math.max(this.virtualTime, this.nextTag.get(user) ?? 0);
-    this.nextTag.set(user, start + 1);
-    this.entries.push({ seq: this.seq++, user, start, value });
+    this.entries.push({ ...join(this.clock, user), user, value });
   }
 
   /** Waiting values in the order they will be admitted (if nobody else arrives). */
@@ -39,18 +69,16 @@ export class FairQueue<T> {
     const next = this.sorted()[0];
     if (!next) return undefined;
     this.entries = this.entries.filter((e) => e !== next);
-    this.virtualTime = next.start;
-    // Tags at or below the virtual time carry no information any more.
-    for (const [user, tag] of this.nextTag) if (tag <= this.virtualTime) this.nextTag.delete(user);
+    admitted(this.clock, next);
     return next.value;
   }
 
-  /** Users with waiting jobs, and how many each. */
+  /** How many jobs `user` has waiting. */
   countBy(user: string): number {
     return this.entries.filter((e) => e.user === user).length;
   }
 
-  private sorted(): Entry<T>[] {
-    return [...this.entries].sort((a, b) => a.start - b.start || a.seq - b.seq);
+  private sorted() {
+    return [...this.entries].sort(byPlace);
   }
 }

@@ -3,7 +3,7 @@ import { t } from '../domain/i18n/index.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { Locale } from '../domain/types.js';
 import type { AccessStats, ChatQueueView } from './gate.js';
-import type { RunningSlot } from './running.js';
+import type { RunningSlot } from '../domain/access-types.js';
 
 export type RecordLookup = (taskId: string) => Promise<TaskRecord | undefined>;
 

@@ -2,155 +2,201 @@
  * The production JobGate: allowlists, blocked users, daily quotas (successes only), a per-user
  * cap on jobs in flight, and a per-chat cap on jobs drawing with a fair, round-robin line.
  *
- * Shared state (running slots, counters, blocks, grants, gallery) lives in the store; the
- * waiting line itself is in memory (a restart drops it) and is re-checked every second while
- * anyone waits, so slots freed by another process on the same Redis are picked up.
+ * All of it lives in the store and changes only in store transactions (book.ts): `check`
+ * reserves the job's share of the quota and the user's cap atomically with reading them, a slot
+ * is taken atomically with counting the chat's running jobs, and the line itself is stored — so
+ * no burst, no second process and no restart can overshoot a limit or lose a place in line.
+ * Which process runs which waiting job, and taking over from stopped ones, is in line-watch.ts.
  */
 import { randomUUID } from 'node:crypto';
+import type { ParkedJob } from '../domain/jobs.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { JobSpec } from '../domain/jobs.js';
-import type { AccessControl } from '../domain/ports.js';
+import type { AccessControl, Admission, ResumedJob, StoreKey, Transaction } from '../domain/ports.js';
 import { SettingsStore } from '../domain/stores.js';
 import type { ChatRef, Origin } from '../domain/types.js';
+import { admitAll, emptyBook, enqueue, inFlightOf, pruneClocks, purge, runningIn, waitingIn, type BookJob, type BookState } from './book.js';
 import { describeJob } from './describe.js';
-import { FairQueue } from './fair-queue.js';
-import { chatKeyOf, dayOf, DAY_MS, scopeOf, userKey, userKeyOf } from './keys.js';
+import { chatKeyOf, dayOf, DAY_MS, keys, scopeOf, userKey, userKeyOf } from './keys.js';
 import { refuseIfLimited } from './limits.js';
+import { LineWatch } from './line-watch.js';
 import { isBotAdmin } from './policy.js';
-import { RunningBook, type RunningSlot } from './running.js';
+import type { RunningSlot } from '../domain/access-types.js';
 import type { AccessGateDeps, AccessStats, ChatQueueView, UserUsage } from './types.js';
-import { UsageBook } from './usage.js';
+import { countOutcome, countSubmit, outcomeKeys, submitKeys, UsageBook } from './usage.js';
 
 export type { AccessGateConfig, AccessGateDeps, AccessStats, ChatQueueView, UserUsage, WaitingJob } from './types.js';
 
-interface Waiter {
-  slotId: string;
-  origin: Origin;
-  user: string;
-  name: string;
-  what: string;
-  scope: string;
-  onWait: (position: number) => Promise<void>;
-  shown: number;
-  admit: () => void;
-}
-
-/** How often waiting lines are re-checked (slots freed by other processes, expired slots). */
-const RECHECK_MS = 1000;
-/** A slot older than the task timeout plus this is considered lost (crashed process). */
+/** A running job older than the task timeout plus this is considered lost (crashed process). */
 const SLOT_GRACE_MS = 10 * 60_000;
+const BOOK: StoreKey = ['meta', keys.book];
 
 export class AccessGate implements AccessControl {
   readonly usageBook: UsageBook;
-  private readonly book: RunningBook;
   private readonly settings: SettingsStore;
-  private readonly queues = new Map<string, FairQueue<Waiter>>();
-  /** Per origin object: job descriptions from `check`, then admitted slot ids until `submitted`. */
-  private readonly described = new WeakMap<Origin, string[]>();
-  private readonly admitted = new WeakMap<Origin, string[]>();
-  private timer?: NodeJS.Timeout;
   private readonly now: () => number;
+  private readonly maxRunMs: number;
+  private readonly watch: LineWatch;
+  /** Highest book version seen, so an older snapshot never undoes what a newer one showed. */
+  private version = 0;
 
   constructor(private readonly deps: AccessGateDeps) {
     this.now = deps.now ?? Date.now;
-    this.book = new RunningBook(deps.store, deps.config.MJ_TASK_TIMEOUT_MS + SLOT_GRACE_MS, this.now);
+    this.maxRunMs = deps.config.MJ_TASK_TIMEOUT_MS + SLOT_GRACE_MS;
     this.usageBook = new UsageBook(deps.store, this.now);
     this.settings = new SettingsStore(deps.store);
+    this.watch = new LineWatch({
+      store: deps.store,
+      logger: deps.logger,
+      instance: randomUUID(),
+      recheckMs: deps.recheckMs,
+      aliveTtlMs: deps.aliveTtlMs,
+      change: (extra, body) => this.change(extra, body),
+      read: () => this.read(),
+      hasRoom: (book) => hasRoom(book, deps.config.CHAT_MAX_RUNNING),
+      ticket: (job) => new Ticket(this, job),
+    });
   }
 
   isAdmin(origin: Origin): boolean {
     return isBotAdmin(this.deps.config, origin);
   }
 
-  async check(origin: Origin, spec: JobSpec): Promise<void> {
-    if (!this.isAdmin(origin)) {
-      const user = userKey(origin);
-      const locale = await this.settings.locale(origin.chat.platform, origin.actor.userId, origin.actor.locale);
-      const [blocked, inFlight, used, extra] = await Promise.all([this.usageBook.isBlocked(user), this.inFlight(user), this.usageBook.used(user), this.usageBook.extra(user)]);
-      refuseIfLimited({ config: this.deps.config, origin, locale, blocked, inFlight, used, extra, now: this.now() });
-    }
-    pushTo(this.described, origin, await describeJob(this.deps.store, spec));
-  }
+  // === JobGate
 
-  async acquire(origin: Origin, onWait: (position: number) => Promise<void>): Promise<void> {
-    const waiter: Waiter = {
-      slotId: randomUUID(),
-      origin,
-      user: userKey(origin),
+  async check(origin: Origin, spec: JobSpec): Promise<Admission> {
+    const admin = this.isAdmin(origin);
+    const user = userKey(origin);
+    const locale = admin ? origin.actor.locale : await this.settings.locale(origin.chat.platform, origin.actor.userId, origin.actor.locale);
+    const now = this.now();
+    const job: BookJob = {
+      id: randomUUID(),
+      user,
       name: origin.actor.name,
-      what: shiftFrom(this.described, origin) ?? '',
+      what: await describeJob(this.deps.store, spec),
       scope: scopeOf(origin.chat),
-      onWait,
-      shown: 0,
-      admit: () => undefined,
+      chat: chatKeyOf(origin.chat),
+      admin: admin || undefined,
+      state: 'reserved',
+      owner: this.watch.instance,
+      since: now,
     };
-    const admitted = new Promise<void>((resolve) => (waiter.admit = resolve));
-    if (this.isAdmin(origin)) {
-      // Admins skip the line but still take a slot, so others see the chat as busy.
-      await this.book.update((slots) => slots.push(this.slotOf(waiter)));
-      pushTo(this.admitted, origin, waiter.slotId);
-      return;
-    }
-    this.queueOf(waiter.scope).push(waiter.user, waiter);
-    await this.pump(waiter.scope);
-    await admitted;
-  }
-
-  async submitted(origin: Origin, taskId: string | undefined): Promise<void> {
-    const slotId = shiftFrom(this.admitted, origin);
-    if (!slotId) return;
-    await this.usageBook.submitted(userKey(origin), origin.actor.name, taskId !== undefined);
-    if (taskId !== undefined) {
-      await this.book.update((slots) => {
-        const slot = slots.find((s) => s.slotId === slotId);
-        if (slot) slot.taskId = taskId;
-      });
-      return;
-    }
-    const slot = await this.book.take((s) => s.slotId === slotId);
-    await this.pump(slot?.scope ?? scopeOf(origin.chat));
+    await this.watch.heartbeat();
+    const day = dayOf(now);
+    const limitKeys: StoreKey[] = admin ? [] : [keys.used(day, user), keys.extra(user), keys.blocked(user)].map((k) => ['meta', k] as const);
+    // Reading the counters and taking the reservation are one transaction: a burst cannot overshoot.
+    await this.change(limitKeys, (book, tx) => {
+      if (!admin) {
+        const blocked = tx.get('meta', keys.blocked(user)) !== undefined;
+        const used = tx.get<number>('meta', keys.used(day, user)) ?? 0;
+        const extra = tx.get<number>('meta', keys.extra(user)) ?? 0;
+        refuseIfLimited({ config: this.deps.config, origin, locale, blocked, inFlight: inFlightOf(book, user), used, extra, now });
+      }
+      book.jobs[job.id] = { ...job };
+    });
+    return new Ticket(this, job);
   }
 
   async finished(record: TaskRecord): Promise<void> {
-    const slot = await this.book.take((s) => s.taskId === record.taskId);
-    const success = record.status === 'SUCCESS' && !record.failure;
-    const user = userKeyOf(record.chat.platform, record.owner.userId);
-    const counted = await this.usageBook.finished(record.taskId, user, record.owner.name, success, this.deps.config.DAILY_QUOTA);
-    const drawn = record.kind !== 'describe' && record.kind !== 'shorten' && Boolean(record.task?.imageUrl);
-    if (counted && success && drawn) await this.usageBook.addToGallery(chatKeyOf(record.chat), record.taskId);
-    await this.pump(slot?.scope ?? scopeOf(record.chat));
+    const now = this.now();
+    const outcome = {
+      taskId: record.taskId,
+      user: userKeyOf(record.chat.platform, record.owner.userId),
+      name: record.owner.name,
+      success: record.status === 'SUCCESS' && !record.failure,
+      drawn: record.kind !== 'describe' && record.kind !== 'shorten' && Boolean(record.task?.imageUrl),
+      chatKey: chatKeyOf(record.chat),
+      dailyQuota: this.deps.config.DAILY_QUOTA,
+    };
+    // Freeing the slot and counting the success are one step, so the quota never sees neither or both.
+    await this.change(outcomeKeys(outcome, now), (book, tx) => {
+      const job = Object.values(book.jobs).find((j) => j.taskId === record.taskId);
+      if (job) delete book.jobs[job.id];
+      countOutcome(tx, outcome, now);
+    });
   }
+
+  start(resume: (job: ResumedJob) => Promise<void>): Promise<void> {
+    return this.watch.start(resume);
+  }
+
+  close(): Promise<void> {
+    return this.watch.close();
+  }
+
+  // === The steps of one admission (see Ticket)
+
+  /** Join the line (or take a slot at once); the job's data is stored for whoever runs it later. */
+  async acquire(job: BookJob, parked: ParkedJob, onWait: (position: number) => Promise<void>): Promise<boolean> {
+    const jobKey = keys.job(job.id);
+    const { result, book } = await this.change([['meta', jobKey]], (book, tx) => {
+      const entry = book.jobs[job.id];
+      if (!entry || entry.owner !== this.watch.instance) return 'gone';
+      if (entry.state === 'reserved') enqueue(book, entry, this.now());
+      admitAll(book, this.deps.config.CHAT_MAX_RUNNING, this.now());
+      const running = entry.state === 'running';
+      if (running) entry.started = true;
+      // Admitted at once: only the message is needed later (to say the submit was cut off).
+      if (tx.get('meta', jobKey) === undefined) tx.set('meta', jobKey, running ? { ...parked, spec: undefined } : parked);
+      return running ? 'admitted' : 'waiting';
+    });
+    if (result !== 'waiting') return result === 'admitted';
+    return this.watch.wait(job.id, job.scope, onWait, book);
+  }
+
+  async submitted(job: BookJob, taskId: string | undefined): Promise<void> {
+    const now = this.now();
+    await this.change([['meta', keys.job(job.id)], ...submitKeys(now)], (book, tx) => {
+      tx.delete('meta', keys.job(job.id));
+      countSubmit(tx, now, job.user, job.name, taskId !== undefined);
+      if (taskId === undefined) {
+        delete book.jobs[job.id];
+        return;
+      }
+      // Normally still there; if another process took it over meanwhile (this one was paused), it holds a slot again.
+      book.jobs[job.id] = { ...(book.jobs[job.id] ?? job), state: 'running', started: true, taskId, place: undefined };
+    });
+  }
+
+  async release(id: string): Promise<void> {
+    await this.change([['meta', keys.job(id)]], (book, tx) => {
+      tx.delete('meta', keys.job(id));
+      delete book.jobs[id];
+    });
+  }
+
+  // === AccessBook
 
   /** Who is drawing and who waits where `chat` is scheduled (the guild on Discord). */
   async chatQueue(chat: ChatRef): Promise<ChatQueueView> {
     const scope = scopeOf(chat);
-    const running = (await this.book.list()).filter((s) => s.scope === scope);
-    const ordered = this.queues.get(scope)?.ordered() ?? [];
-    const waiting = ordered.map((w, i) => ({ user: w.user, name: w.name, what: w.what, position: i + 1 }));
-    return { max: this.deps.config.CHAT_MAX_RUNNING, running, waiting };
+    const book = await this.read();
+    const waiting = waitingIn(book, scope).map((j, i) => ({ user: j.user, name: j.name, what: j.what, position: i + 1 }));
+    return { max: this.deps.config.CHAT_MAX_RUNNING, running: runningIn(book, scope).map(slotOf), waiting };
   }
 
   /** Every job holding a slot, oldest first. */
   async running(): Promise<RunningSlot[]> {
-    return (await this.book.list()).sort((a, b) => a.since - b.since);
+    const book = await this.read();
+    return Object.values(book.jobs).filter((j) => j.state === 'running').map(slotOf).sort((a, b) => a.since - b.since);
   }
 
   async stats(): Promise<AccessStats> {
     const day = dayOf(this.now());
-    const stats = await this.usageBook.stats(day);
+    const [stats, book] = await Promise.all([this.usageBook.stats(day), this.read()]);
     const top = Object.entries(stats.users)
       .map(([user, u]) => ({ user, name: u.name, successes: u.successes }))
       .filter((u) => u.successes > 0)
       .sort((a, b) => b.successes - a.successes)
       .slice(0, 10);
-    const waiting = [...this.queues.values()].reduce((n, q) => n + q.size, 0);
-    return { ...stats, day, running: (await this.book.list()).length, waiting, top };
+    const jobs = Object.values(book.jobs);
+    return { ...stats, day, running: jobs.filter((j) => j.state === 'running').length, waiting: jobs.filter((j) => j.state === 'waiting').length, top };
   }
 
   async usage(user: string): Promise<UserUsage> {
-    const [used, extra, inFlight, blocked] = await Promise.all([this.usageBook.used(user), this.usageBook.extra(user), this.inFlight(user), this.usageBook.isBlocked(user)]);
+    const [used, extra, book, blocked] = await Promise.all([this.usageBook.used(user), this.usageBook.extra(user), this.read(), this.usageBook.isBlocked(user)]);
     const quota = this.deps.config.DAILY_QUOTA;
-    return { used, extra, inFlight, blocked, limit: quota > 0 ? quota + extra : undefined };
+    return { used, extra, inFlight: inFlightOf(book, user), blocked, limit: quota > 0 ? quota + extra : undefined };
   }
 
   block(user: string, by: string): Promise<void> {
@@ -171,80 +217,75 @@ export class AccessGate implements AccessControl {
     return this.usageBook.gallery(chatKeyOf(chat), opts.sinceMs ?? DAY_MS, opts.limit ?? 10);
   }
 
-  /** Stop the re-check timer (waiting jobs stay waiting). */
-  close(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  // === The book
+
+  /** The book as stored now (lost jobs left out). */
+  private async read(): Promise<BookState> {
+    const book = (await this.deps.store.get<BookState>(...BOOK)) ?? emptyBook();
+    purge(book, this.now(), this.maxRunMs);
+    this.seen(book);
+    return book;
   }
 
-  /** Jobs of `user` waiting in any line (this process) or holding a slot (any process). */
-  private async inFlight(user: string): Promise<number> {
-    const holding = (await this.book.list()).filter((s) => s.user === user).length;
-    let waiting = 0;
-    for (const queue of this.queues.values()) waiting += queue.countBy(user);
-    return holding + waiting;
-  }
-
-  private queueOf(scope: string): FairQueue<Waiter> {
-    let queue = this.queues.get(scope);
-    if (!queue) this.queues.set(scope, (queue = new FairQueue<Waiter>()));
-    return queue;
-  }
-
-  private slotOf(w: Waiter): RunningSlot {
-    return { slotId: w.slotId, scope: w.scope, chat: chatKeyOf(w.origin.chat), user: w.user, name: w.name, what: w.what, since: this.now() };
-  }
-
-  /** Admit waiting jobs while the chat has free slots, then tell the rest their place in line. */
-  private async pump(scope: string): Promise<void> {
-    const queue = this.queues.get(scope);
-    if (!queue || queue.size === 0) return this.syncTimer();
-    const admitted: Waiter[] = [];
-    await this.book.update((slots) => {
-      let busy = slots.filter((s) => s.scope === scope).length;
-      for (; queue.size > 0 && busy < this.deps.config.CHAT_MAX_RUNNING; busy++) {
-        const next = queue.shift();
-        if (!next) break;
-        slots.push(this.slotOf(next));
-        admitted.push(next);
-      }
+  /**
+   * Change the book (and `extra` keys) in one transaction; afterwards every chat with a free slot
+   * admits its next waiting job. Local waiters then learn where they stand.
+   */
+  private async change<R>(extra: StoreKey[], body: (book: BookState, tx: Transaction) => R): Promise<{ result: R; book: BookState }> {
+    const out = await this.deps.store.transact([BOOK, ...extra], (tx) => {
+      const book = tx.get<BookState>(...BOOK) ?? emptyBook();
+      const now = this.now();
+      purge(book, now, this.maxRunMs);
+      const result = body(book, tx);
+      admitAll(book, this.deps.config.CHAT_MAX_RUNNING, now);
+      pruneClocks(book);
+      book.version = (book.version ?? 0) + 1;
+      tx.set(...BOOK, book);
+      return { result, book };
     });
-    for (const w of admitted) {
-      pushTo(this.admitted, w.origin, w.slotId);
-      w.admit();
-    }
-    queue.ordered().forEach((w, i) => {
-      if (w.shown === i + 1) return;
-      w.shown = i + 1;
-      w.onWait(i + 1).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not show a queue position'));
-    });
-    this.syncTimer();
+    this.seen(out.book);
+    return out;
   }
 
-  private syncTimer(): void {
-    const waiting = [...this.queues.values()].some((q) => q.size > 0);
-    if (waiting && !this.timer) {
-      this.timer = setInterval(() => {
-        for (const [scope, queue] of this.queues) {
-          if (queue.size > 0) this.pump(scope).catch((err: unknown) => this.deps.logger.warn({ err }, 'queue re-check failed'));
-        }
-      }, RECHECK_MS);
-      this.timer.unref();
-    } else if (!waiting) this.close();
+  /** Tell local waiters about a book no older than any seen before. */
+  private seen(book: BookState): void {
+    if ((book.version ?? 0) < this.version) return;
+    this.version = book.version ?? 0;
+    this.watch.reflect(book);
   }
+}
+
+/** One job's admission (the `Admission` port), from `check` to its submit's answer. */
+class Ticket implements Admission {
+  constructor(
+    private readonly gate: AccessGate,
+    private readonly job: BookJob,
+  ) {}
+
+  acquire(parked: ParkedJob, onWait: (position: number) => Promise<void>): Promise<boolean> {
+    return this.gate.acquire(this.job, parked, onWait);
+  }
+
+  submitted(taskId: string | undefined): Promise<void> {
+    return this.gate.submitted(this.job, taskId);
+  }
+
+  release(): Promise<void> {
+    return this.gate.release(this.job.id);
+  }
+}
+
+/** Some chat has a waiting job and a free slot. */
+function hasRoom(book: BookState, cap: number): boolean {
+  const scopes = new Set(Object.values(book.jobs).filter((j) => j.state === 'waiting').map((j) => j.scope));
+  return [...scopes].some((scope) => runningIn(book, scope).length < cap);
+}
+
+function slotOf(j: BookJob): RunningSlot {
+  return { slotId: j.id, scope: j.scope, chat: j.chat, user: j.user, name: j.name, what: j.what, taskId: j.taskId, since: j.since };
 }
 
 /** Build the access gate; pass it as `access` in the MjService deps. */
 export function createAccessGate(deps: AccessGateDeps): AccessGate {
   return new AccessGate(deps);
-}
-
-function pushTo(map: WeakMap<Origin, string[]>, origin: Origin, value: string): void {
-  const list = map.get(origin);
-  if (list) list.push(value);
-  else map.set(origin, [value]);
-}
-
-function shiftFrom(map: WeakMap<Origin, string[]>, origin: Origin): string | undefined {
-  return map.get(origin)?.shift();
 }

@@ -1,6 +1,6 @@
 /**
  * Naming and time helpers for access control. Everything lives in the store's 'meta'
- * namespace under `access:` so several processes on one Redis share it.
+ * namespace under `access:` so several processes on one store share it.
  */
 import type { ChatRef, Origin, Platform } from '../domain/types.js';
 
@@ -47,16 +47,10 @@ export const keys = {
   stats: (day: string) => `access:stats:${day}`,
   done: (taskId: string) => `access:done:${taskId}`,
   gallery: (chatKey: string) => `access:gallery:${chatKey}`,
-  running: 'access:running',
+  /** The admission book (book.ts): every job in flight and each chat's line. */
+  book: 'access:book',
+  /** A job's own data while it has not reached the proxy (so a restart can still run it). */
+  job: (id: string) => `access:job:${id}`,
+  /** Present while the process with this instance id is alive (refreshed, with a TTL). */
+  alive: (instance: string) => `access:alive:${instance}`,
 };
-
-/** Runs async read-modify-write steps one at a time (within this process). */
-export class Serial {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(step: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(step, step);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}

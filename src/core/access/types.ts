@@ -13,4 +13,8 @@ export interface AccessGateDeps {
   store: Store;
   logger: Logger;
   now?: () => number;
+  /** How often the stored lines are looked at (default 500 ms). */
+  recheckMs?: number;
+  /** How long a stopped process's jobs wait before another takes them over (default 5 s). */
+  aliveTtlMs?: number;
 }

@@ -1,10 +1,11 @@
 /**
  * Stored counters: successes per user per UTC day, extra quota granted by admins, blocked
- * users, daily statistics, and each chat's recent finished images (for /gallery).
+ * users, daily statistics, and each chat's recent finished images (for /gallery). Every change
+ * is a store transaction, so processes sharing the store never lose one another's counts.
  */
 import type { DayStats, UserDayUsage } from '../domain/access-types.js';
-import type { Store } from '../domain/ports.js';
-import { DAY_MS, dayOf, keys, Serial } from './keys.js';
+import type { Store, StoreKey, Transaction } from '../domain/ports.js';
+import { DAY_MS, dayOf, keys } from './keys.js';
 
 export type { DayStats };
 
@@ -16,8 +17,6 @@ interface GalleryEntry {
 const GALLERY_KEEP = 50;
 
 export class UsageBook {
-  private readonly serial = new Serial();
-
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
@@ -35,9 +34,9 @@ export class UsageBook {
 
   /** Add (or with a negative `n`, take away) extra drawings; returns the new balance (≥ 0). */
   grant(user: string, n: number): Promise<number> {
-    return this.serial.run(async () => {
-      const next = Math.max(0, (await this.extra(user)) + n);
-      await this.store.set('meta', keys.extra(user), next);
+    return this.store.transact([['meta', keys.extra(user)]], (tx) => {
+      const next = Math.max(0, (tx.get<number>('meta', keys.extra(user)) ?? 0) + n);
+      tx.set('meta', keys.extra(user), next);
       return next;
     });
   }
@@ -54,55 +53,8 @@ export class UsageBook {
     return this.store.delete('meta', keys.blocked(user));
   }
 
-  /** The proxy accepted (`accepted`) or refused a submit. */
-  submitted(user: string, name: string, accepted: boolean): Promise<void> {
-    return this.changeStats((stats) => {
-      if (!accepted) {
-        stats.refused += 1;
-        return;
-      }
-      stats.submitted += 1;
-      userEntry(stats, user, name).submitted += 1;
-    });
-  }
-
-  /**
-   * A task ended. Only a success is counted against the quota (failures are refunded by never
-   * being counted); past the daily quota a success spends one extra drawing. Returns false if
-   * this task was already counted (a final update delivered twice).
-   */
-  finished(taskId: string, user: string, name: string, success: boolean, dailyQuota: number): Promise<boolean> {
-    return this.serial.run(async () => {
-      if (await this.store.get<number>('meta', keys.done(taskId))) return false;
-      await this.store.set('meta', keys.done(taskId), 1, 2 * DAY_MS);
-      if (success) {
-        const usedKey = keys.used(dayOf(this.now()), user);
-        const used = ((await this.store.get<number>('meta', usedKey)) ?? 0) + 1;
-        await this.store.set('meta', usedKey, used, 2 * DAY_MS);
-        const extra = await this.extra(user);
-        if (dailyQuota > 0 && used > dailyQuota && extra > 0) await this.store.set('meta', keys.extra(user), extra - 1);
-      }
-      await this.changeStatsNow((stats) => {
-        if (success) {
-          stats.successes += 1;
-          userEntry(stats, user, name).successes += 1;
-        } else stats.failures += 1;
-      });
-      return true;
-    });
-  }
-
   async stats(day = dayOf(this.now())): Promise<DayStats> {
     return (await this.store.get<DayStats>('meta', keys.stats(day))) ?? emptyStats();
-  }
-
-  /** Remember a finished image of a chat (newest last). */
-  addToGallery(chatKey: string, taskId: string): Promise<void> {
-    return this.serial.run(async () => {
-      const list = (await this.store.get<GalleryEntry[]>('meta', keys.gallery(chatKey))) ?? [];
-      list.push({ taskId, at: this.now() });
-      await this.store.set('meta', keys.gallery(chatKey), list.slice(-GALLERY_KEEP), 2 * DAY_MS);
-    });
   }
 
   /** The chat's finished task ids since `sinceMs` ago, newest first. */
@@ -111,18 +63,75 @@ export class UsageBook {
     const oldest = this.now() - sinceMs;
     return list.filter((e) => e.at >= oldest).reverse().slice(0, limit).map((e) => e.taskId);
   }
+}
 
-  private changeStats(change: (stats: DayStats) => void): Promise<void> {
-    return this.serial.run(() => this.changeStatsNow(change));
-  }
+/** The keys `countSubmit` changes. */
+export function submitKeys(now: number): StoreKey[] {
+  return [['meta', keys.stats(dayOf(now))]];
+}
 
-  /** Only from inside `serial`. */
-  private async changeStatsNow(change: (stats: DayStats) => void): Promise<void> {
-    const day = dayOf(this.now());
-    const stats = await this.stats(day);
-    change(stats);
-    await this.store.set('meta', keys.stats(day), stats, 8 * DAY_MS);
+/** Inside a transaction: the proxy accepted (`accepted`) or refused a submit. */
+export function countSubmit(tx: Transaction, now: number, user: string, name: string, accepted: boolean): void {
+  changeStats(tx, now, (stats) => {
+    if (!accepted) {
+      stats.refused += 1;
+      return;
+    }
+    stats.submitted += 1;
+    userEntry(stats, user, name).submitted += 1;
+  });
+}
+
+export interface Outcome {
+  taskId: string;
+  user: string;
+  name: string;
+  success: boolean;
+  /** A success with an image for the chat's gallery. */
+  drawn: boolean;
+  chatKey: string;
+  dailyQuota: number;
+}
+
+/** The keys `countOutcome` reads and changes. */
+export function outcomeKeys(o: Outcome, now: number): StoreKey[] {
+  const day = dayOf(now);
+  return [keys.done(o.taskId), keys.used(day, o.user), keys.extra(o.user), keys.stats(day), keys.gallery(o.chatKey)].map((k) => ['meta', k] as const);
+}
+
+/**
+ * Inside a transaction: a task ended. Only a success is counted against the quota (failures are
+ * refunded by never being counted); past the daily quota a success spends one extra drawing.
+ * A task already counted (a final update delivered twice) changes nothing.
+ */
+export function countOutcome(tx: Transaction, o: Outcome, now: number): void {
+  if (tx.get<number>('meta', keys.done(o.taskId))) return;
+  tx.set('meta', keys.done(o.taskId), 1, 2 * DAY_MS);
+  if (o.success) {
+    const usedKey = keys.used(dayOf(now), o.user);
+    const used = (tx.get<number>('meta', usedKey) ?? 0) + 1;
+    tx.set('meta', usedKey, used, 2 * DAY_MS);
+    const extra = tx.get<number>('meta', keys.extra(o.user)) ?? 0;
+    if (o.dailyQuota > 0 && used > o.dailyQuota && extra > 0) tx.set('meta', keys.extra(o.user), extra - 1);
   }
+  changeStats(tx, now, (stats) => {
+    if (o.success) {
+      stats.successes += 1;
+      userEntry(stats, o.user, o.name).successes += 1;
+    } else stats.failures += 1;
+  });
+  if (o.success && o.drawn) {
+    const list = tx.get<GalleryEntry[]>('meta', keys.gallery(o.chatKey)) ?? [];
+    list.push({ taskId: o.taskId, at: now });
+    tx.set('meta', keys.gallery(o.chatKey), list.slice(-GALLERY_KEEP), 2 * DAY_MS);
+  }
+}
+
+function changeStats(tx: Transaction, now: number, change: (stats: DayStats) => void): void {
+  const key = keys.stats(dayOf(now));
+  const stats = tx.get<DayStats>('meta', key) ?? emptyStats();
+  change(stats);
+  tx.set('meta', key, stats, 8 * DAY_MS);
 }
 
 function emptyStats(): DayStats {

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MjClient } from '../../mj/client.js';
 import type { Task } from '../../mj/schemas.js';
 import type { ChatQueueView, AccessStats, UserUsage, RunningSlot } from './access-types.js';
-import type { JobSpec } from './jobs.js';
+import type { JobSpec, ParkedJob } from './jobs.js';
 import type { TaskRecord } from './records.js';
 import type { ChatRef, FormView, MessageRef, Origin, Platform, TaskView } from './types.js';
 
@@ -17,11 +17,29 @@ import type { ChatRef, FormView, MessageRef, Origin, Platform, TaskView } from '
 export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg', 'pending', 'adapter'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
+/** One key of the store: its namespace and its name. */
+export type StoreKey = readonly [ns: Namespace, key: string];
+
+/** The keys of one `Store.transact`: reads see one consistent state, writes land together or not at all. */
+export interface Transaction {
+  /** Only keys listed in `transact` may be read or written (anything else throws). */
+  get<T>(ns: Namespace, key: string): T | undefined;
+  set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): void;
+  delete(ns: Namespace, key: string): void;
+}
+
 /** Persistent key-value state with typed namespaces; values are JSON. */
 export interface Store {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;
   set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void>;
   delete(ns: Namespace, key: string): Promise<boolean>;
+  /**
+   * Read-modify-write `keys` atomically against every other writer of the store, in this process
+   * and in every other one sharing it (a Redis compare-and-set script, one SQLite transaction).
+   * `body` is synchronous and may run more than once (after losing a race), so it must not have
+   * effects besides its writes and its result; throwing inside it writes nothing.
+   */
+  transact<R>(keys: readonly StoreKey[], body: (tx: Transaction) => R): Promise<R>;
   /** All entries of a namespace (used at start-up for the small `open` namespace). */
   entries<T>(ns: Namespace): AsyncGenerator<[string, T]>;
   /** Which backend ("sqlite", "redis", "memory") — for logs and health. */
@@ -47,16 +65,41 @@ export type MjPort = Pick<
 
 // === Access control and fair scheduling
 
-/** Admission of jobs: allowlists, quotas, caps and the fair per-chat line (see src/core/access/). */
+/**
+ * Admission of jobs: allowlists, quotas, caps and the fair per-chat line (see src/core/access/).
+ * Quota and caps are reserved atomically when a job is checked, for every process on the store.
+ */
 export interface JobGate {
-  /** Before anything is shown: throw BotError FORBIDDEN / QUOTA_EXCEEDED to refuse. */
-  check(origin: Origin, spec: JobSpec): Promise<void>;
-  /** Wait for a slot (fair per-chat scheduling); `onWait(position)` keeps the user's message current. */
-  acquire(origin: Origin, onWait: (position: number) => Promise<void>): Promise<void>;
-  /** The submit answered: `taskId` undefined = refused (free the slot at once). */
-  submitted(origin: Origin, taskId: string | undefined): Promise<void>;
+  /** Before anything is shown: reserve the job's share of the quota and caps, or throw BotError FORBIDDEN / QUOTA_EXCEEDED. */
+  check(origin: Origin, spec: JobSpec): Promise<Admission>;
   /** The task ended: free its slot; count it against quotas only if it succeeded. */
   finished(record: TaskRecord): Promise<void>;
+  /** Start following the lines; `resume` runs jobs this process takes over from a stopped one (or from before a restart). */
+  start(resume: (job: ResumedJob) => Promise<void>): Promise<void>;
+  /** Stop; jobs still waiting here stay in the store for whichever process runs next. */
+  close(): Promise<void>;
+}
+
+/** One job's way through admission, from `JobGate.check`. */
+export interface Admission {
+  /**
+   * Wait in the chat's line for a slot; `job` is kept in the store meanwhile, and `onWait(position)`
+   * keeps its message current. True once admitted; false when the job left this process (another
+   * process took it over, or the gate closed) and must not be submitted here.
+   */
+  acquire(job: ParkedJob, onWait: (position: number) => Promise<void>): Promise<boolean>;
+  /** The submit answered: `taskId` undefined = refused (the slot and the reservation are released). */
+  submitted(taskId: string | undefined): Promise<void>;
+  /** Give the reservation back without submitting (e.g. its message could not be opened). */
+  release(): Promise<void>;
+}
+
+/** A job taken over from a stopped process. */
+export interface ResumedJob {
+  job: ParkedJob;
+  admission: Admission;
+  /** The stopped process had begun to submit it: the proxy may or may not have the job. */
+  started: boolean;
 }
 
 /** What /queue, /gallery and /admin read and change, where access control is on. */

@@ -11,7 +11,7 @@ import type { SpeedMode, Task } from '../../mj/schemas.js';
 import type { ButtonCodec } from '../domain/buttons/codec.js';
 
 import type { JobSpec } from '../domain/jobs.js';
-import type { AccessControl, FleetHost, ImageFetcher, JobGate, MjPort, Presenter, ServiceObserver, Store, TaskFleet } from '../domain/ports.js';
+import type { AccessControl, Admission, FleetHost, ImageFetcher, JobGate, MjPort, Presenter, ServiceObserver, Store, TaskFleet } from '../domain/ports.js';
 import { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '../domain/stores.js';
 import { type UserSettings } from '../domain/settings.js';
 import type { ChatRef, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Reply } from '../domain/types.js';
@@ -25,6 +25,7 @@ import { answerForm, cancelForm } from './form-steps.js';
 import { planPress, press } from './presses.js';
 import { cancel } from './cancel.js';
 import { gallery, history, seedOf, taskCard, type GalleryItem, type HistoryItem, type SeedAnswer, type TaskCard } from './queries.js';
+import { resumeJob } from './resume.js';
 import { submit } from './submit.js';
 import { loadTaskImage, type TaskImageOptions } from './task-image.js';
 import { Tracker, type IngestResult } from './tracker.js';
@@ -40,11 +41,17 @@ export type { AdminChange, AdminOutcome } from './admin.js';
 export type InternalHandler = (args: string[], origin: Origin, service: MjService) => Promise<Reply>;
 
 /** Lets everything through at once (no access control configured). */
-export const openGate: JobGate = {
-  check: async () => undefined,
-  acquire: async () => undefined,
+const openAdmission: Admission = {
+  acquire: async () => true,
   submitted: async () => undefined,
+  release: async () => undefined,
+};
+
+export const openGate: JobGate = {
+  check: async () => openAdmission,
   finished: async () => undefined,
+  start: async () => undefined,
+  close: async () => undefined,
 };
 
 export interface ServiceDeps {
@@ -167,10 +174,14 @@ export class MjService {
     const resumed = await this.tracker.start({ resume: !fleet });
     if (resumed.length) this.ctx.logger.info({ tasks: resumed.length }, 'resumed open tasks');
     await reportInterruptedSubmits(this.ctx.store, this.delivery);
+    // Jobs left waiting in a chat's line by a stopped process continue here.
+    await this.ctx.gate.start((job) => resumeJob(this.ctx, job));
   }
 
   /** Stop following tasks and let results in flight reach their chats. */
   async stop(): Promise<void> {
+    // Jobs still waiting in line stay in the store for the next start (or another process).
+    await this.ctx.gate.close();
     this.tracker.stop();
     await this.tracker.idle();
     await this.delivery.drain();

@@ -4,13 +4,14 @@
  */
 import { toBotError } from '../../errors.js';
 import { TaskSchema } from '../../mj/schemas.js';
-import type { JobSpec } from '../domain/jobs.js';
+import { storeSpec, type JobSpec, type ParkedJob } from '../domain/jobs.js';
+import type { Admission } from '../domain/ports.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { Origin, Reply } from '../domain/types.js';
 import { failedView, queuedView, submittingView, taskView } from '../domain/views.js';
 import type { ServiceContext } from './context.js';
 import { markSubmitting } from './pending-submits.js';
-import { checkSupported, toRequest } from './requests.js';
+import { checkSupported, toRequest, type ProxyRequest } from './requests.js';
 import { onUpdate } from './updates.js';
 
 /**
@@ -23,17 +24,38 @@ export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec,
   const presenter = ctx.delivery.presenter(origin.chat.platform);
   if (!presenter) return ctx.errorReply(locale, new Error(`no presenter for ${origin.chat.platform}`));
   let request;
+  let admission;
   try {
     request = toRequest(spec, { maxBytes: ctx.config.MAX_IMAGE_BYTES, locale });
     await checkSupported(spec, () => ctx.clientFor().capabilities());
-    await ctx.gate.check(origin, spec);
+    admission = await ctx.gate.check(origin, spec);
   } catch (err) {
     return ctx.errorReply(locale, err);
   }
-  const ref = await presenter.open(origin, submittingView(display, owner.name, locale));
-  await ctx.gate.acquire(origin, async (position) => {
-    await ctx.delivery.push(`submit:${ref.messageId}`, ref, queuedView(display, owner.name, locale, position));
-  });
+  let ref;
+  try {
+    ref = await presenter.open(origin, submittingView(display, owner.name, locale));
+  } catch (err) {
+    await admission.release();
+    throw err;
+  }
+  const job: ParkedJob = { origin, owner, ref, display, spec: storeSpec(spec) };
+  // False: another process took the job over (or the bot is stopping); it continues there.
+  if (!(await admission.acquire(job, showPlaceInLine(ctx, job)))) return { type: 'task', ref };
+  return send(ctx, job, spec, request, admission);
+}
+
+/** Keep a waiting job's message current ("⏳ Queued: n ahead of you"). */
+export function showPlaceInLine(ctx: ServiceContext, job: ParkedJob): (position: number) => Promise<void> {
+  return async (position) => {
+    await ctx.delivery.push(`submit:${job.ref.messageId}`, job.ref, queuedView(job.display, job.owner.name, job.owner.locale, position));
+  };
+}
+
+/** An admitted job: ask the proxy, persist the binding before the user is told anything, start tracking. */
+export async function send(ctx: ServiceContext, job: ParkedJob, spec: JobSpec, request: ProxyRequest, admission: Admission): Promise<Reply> {
+  const { origin, owner, ref, display } = job;
+  const locale = owner.locale;
   const settings = await ctx.settings.get(origin.chat.platform, origin.actor.userId);
   const client = ctx.clientFor(spec.mode ?? settings.mode);
   // If the process dies during the submit, the next start tells the user instead of leaving "Submitting…".
@@ -46,12 +68,12 @@ export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec,
     const e = toBotError(err);
     ctx.logger.info({ code: e.code, kind: spec.kind }, 'submit refused');
     const detail = (e as { details?: { description?: string } }).details?.description;
-    await ctx.gate.submitted(origin, undefined);
+    await admission.submitted(undefined);
     await ctx.delivery.push(`submit:${ref.messageId}`, ref, failedView(display, owner.name, locale, e.code, { detail, ...e.context }));
     await ctx.store.delete('pending', pendingKey);
     return { type: 'task', ref };
   }
-  await ctx.gate.submitted(origin, submitted.taskId);
+  await admission.submitted(submitted.taskId);
   const now = ctx.now();
   const record: TaskRecord = {
     taskId: submitted.taskId,
