@@ -8,9 +8,10 @@ export default {
   description: localized('cmd.cancel.description'),
   options: [{ name: 'task', type: 'string', required: false, maxLength: 64, description: localized('cmd.cancel.task') }],
   textOption: 'task',
-  async execute(input, { service, origin, locale, replyToTaskId }) {
+  async execute(input, { service, origin, locale, replyToTaskId, replyToMessageId }) {
     const parsed = parseInput(z.object({ task: optionalText }), input, locale);
     if (!parsed.ok) return parsed.reply;
-    return service.cancel(origin, parsed.data.task?.trim() || replyToTaskId);
+    const typed = parsed.data.task?.trim();
+    return service.cancel(origin, typed ? { taskId: typed } : { taskId: replyToTaskId, messageId: replyToMessageId });
   },
 } satisfies Command;

@@ -42,6 +42,8 @@ export interface CommandContext {
   locale: Locale;
   /** Task id of the bot message the command replies to (Telegram reply, console "last result"), if any. */
   replyToTaskId?: string;
+  /** Id of the bot message the command replies to (a job still waiting in line has no task yet). */
+  replyToMessageId?: string;
   /** Every command the adapter serves (for /help). */
   commands: readonly Command[];
 }

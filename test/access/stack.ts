@@ -50,10 +50,24 @@ export async function createAccessStack(opts: AccessStackOptions = {}): Promise<
     chat: { platform: 'console', chatId: o.chatId ?? (o.dm ? `dm-${userId}` : 'group-1'), isGroup: !o.dm },
     actor: { userId, name: `User ${userId}`, locale: o.locale ?? 'en', isChatAdmin: o.chatAdmin },
   });
+  /**
+   * A job that had to wait in line is answered at once with its queued message (the caller is not
+   * held); tests want its task: wait until the message is bound to one, or shows how it ended.
+   */
+  const settled = async (reply: Reply): Promise<Reply> => {
+    if (reply.type !== 'task' || reply.taskId || !reply.ref) return reply;
+    const ref = reply.ref;
+    let taskId: string | undefined;
+    await until(async () => {
+      taskId = await service.taskForMessage(ref.chat, ref.messageId);
+      return taskId !== undefined || (presenter.messages.get(ref.messageId)?.views.some((v) => v.final) ?? false);
+    }, 'a queued job to be submitted or end', 30_000);
+    return { ...reply, taskId };
+  };
   return {
     sim: stack.sim, store: stack.store, gate: gate!, service, presenter, origin,
     finalOf: (taskId) => stack.finalOf(taskId),
-    imagine: (o, prompt) => service.submit(o, { kind: 'imagine', prompt }, prompt),
+    imagine: async (o, prompt) => settled(await service.submit(o, { kind: 'imagine', prompt }, prompt)),
     run: async (command, o, input = {}) => command.execute(input, { service, origin: o, locale: await service.localeOf(o), commands: allCommands }),
     async close() {
       await gate?.close();

@@ -40,7 +40,7 @@ async function startInstance(simUrl: string): Promise<{ app: App; presenter: Rec
   return { app, presenter };
 }
 
-const origin = (i: number): Origin => ({ chat: { platform: 'console', chatId: 'fleet', isGroup: true }, actor: { userId: `u${i}`, name: `U${i}`, locale: 'en' } });
+const origin = (i: number): Origin => ({ chat: { platform: 'console', chatId: `fleet-${i}`, isGroup: true }, actor: { userId: `u${i}`, name: `U${i}`, locale: 'en' } });
 const idOf = (r: Reply) => (r.type === 'task' && r.taskId ? r.taskId : '');
 
 describe('fleet on Redis', () => {

@@ -26,9 +26,11 @@ export class RecordingPresenter implements Presenter {
   readonly minUpdateIntervalMs = 0;
   readonly messages = new Map<string, Shown>();
   private next = 1;
+  /** Message ids unique across presenters, as a chat's are (two instances on one store must not share ids). */
+  private readonly series = Math.floor(Math.random() * 1e6);
 
   async open(origin: Origin, view: TaskView): Promise<MessageRef> {
-    const ref: MessageRef = { chat: origin.chat, messageId: String(this.next++) };
+    const ref: MessageRef = { chat: origin.chat, messageId: `${this.series}${String(this.next++).padStart(6, '0')}` };
     this.messages.set(ref.messageId, { ref, views: [view], forms: [] });
     return ref;
   }

@@ -39,4 +39,23 @@ describe('Discord: /cancel and /history', () => {
     expect(card.attachments.length).toBe(1);
     expect(rowsOf(card).flat().map((b) => b.label)).toContain('U1');
   });
+
+  it('a job waiting in the line shows a ✖️ Cancel button that takes it out, uncharged', async () => {
+    stack = await startStack({ sim: { stepMs: 300, progressSteps: 4 }, env: { CHAT_MAX_RUNNING: '1' } });
+    const { fake, sim } = stack;
+    fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'a patient heron' }] });
+    await fake.waitUntil(() => sim.tasks().length === 1, 5000, 'first job submitted');
+    // The first drawing holds still while the second waits and leaves, however slow the machine.
+    sim.pause();
+    const waiting = fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: 'an impatient crow' }] });
+    await fake.waitUntil(() => (embedOf(fake.message(waiting.originalMessageId ?? ''))?.title ?? '').includes('1 ahead'), 5000, 'second job waiting');
+    const message = fake.message(waiting.originalMessageId ?? '')!;
+    const press = fake.click({ messageId: message.id, customId: buttonId(message, '✖️') });
+    await fake.waitUntil(() => press.ephemeralReplies().length > 0, 5000, 'answer to the press');
+    expect(press.ephemeralReplies()[0]?.content).toMatch(/left the line/);
+    await fake.waitUntil(() => (embedOf(fake.message(message.id))?.title ?? '').includes('Cancelled'), 5000, 'the message says Cancelled');
+    sim.resume();
+    await fake.waitUntil(() => sim.tasks().every((t) => t.status === 'SUCCESS'), 15_000, 'the first job done');
+    expect(sim.tasks()).toHaveLength(1);
+  });
 });

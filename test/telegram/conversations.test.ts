@@ -199,3 +199,31 @@ describe('Telegram: /cancel, /history, /task and links', () => {
     expect(h.sim.requests.filter((r) => r.path.endsWith('/submit/describe'))).toHaveLength(1);
   });
 });
+
+describe('Telegram: leaving the line', () => {
+  it('a job waiting in the line leaves it by /cancel as a reply, or by its ✖️ Cancel button; nothing is sent or charged', async () => {
+    h = await startHarness({ sim: { stepMs: 300, progressSteps: 4 }, env: { CHAT_MAX_RUNNING: '1', DAILY_QUOTA: '1' } });
+    const first = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: '/imagine a long night' });
+    await waitForMessage(h.fake, GROUP, (m) => m.fromBot && m.replyTo === first.message_id, 'alice drawing');
+    // Alice's drawing holds still until Bob is done with the line, however slow the machine.
+    await h.fake.waitUntil(() => h!.sim.tasks().length === 1, 10_000, 'alice submitted');
+    h.sim.pause();
+    const second = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: '/imagine a short day' });
+    const waiting = await waitForMessage(h.fake, GROUP, (m) => m.fromBot && m.replyTo === second.message_id && /Queued: 1 ahead/.test(m.text ?? ''), 'bob waiting');
+    expect(buttonsOf(waiting).map((b) => b.text)).toEqual(['✖️ Cancel']);
+    // Alice may not take Bob's job out of the line.
+    const meddling = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: alice, text: '/cancel', replyTo: waiting.messageId });
+    await waitForMessage(h.fake, GROUP, (m) => m.fromBot && m.replyTo === meddling.message_id && /Only Bob/.test(m.text ?? ''), 'refusal');
+    const cancel = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: '/cancel', replyTo: waiting.messageId });
+    await waitForMessage(h.fake, GROUP, (m) => m.fromBot && m.replyTo === cancel.message_id && /left the line/.test(m.text ?? ''), 'left');
+    await h.fake.waitUntil(() => /Cancelled/.test(h!.fake.messages(GROUP).find((m) => m.messageId === waiting.messageId)?.text ?? ''), 5000, 'the waiting message says Cancelled');
+    // Bob's quota of one is untouched: his next job is accepted and drawn once Alice's is done.
+    const third = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: bob, text: '/imagine a short day, again' });
+    const again = await waitForMessage(h.fake, GROUP, (m) => m.fromBot && m.replyTo === third.message_id && /Queued: 1 ahead/.test(m.text ?? ''), 'bob waiting again');
+    h.fake.pressButton({ chatId: GROUP, messageId: again.messageId, from: bob, data: button(again, 'Cancel').callback_data });
+    await h.fake.waitUntil(() => /Cancelled/.test(h!.fake.messages(GROUP).find((m) => m.messageId === again.messageId)?.text ?? ''), 5000, 'cancelled by the button');
+    h.sim.resume();
+    await waitForResult(h.fake, GROUP, 1);
+    expect(h.sim.requests.filter((r) => r.path.endsWith('/submit/imagine')).map((r) => (r.body as { prompt: string }).prompt)).toEqual(['a long night']);
+  });
+});

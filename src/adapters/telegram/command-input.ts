@@ -42,7 +42,8 @@ export async function runCommand(deps: MessageDeps, message: Message, all: Messa
     const replyToTaskId = replied && replied.from?.id === deps.botId ? await taskOfMessage(deps, origin.chat, String(replied.message_id)) : undefined;
     const input = buildInput(command, parsed.rest, images);
     if (command.needsChatAdmin && message.chat.type !== 'private') origin.actor.isChatAdmin = await isChatAdmin(deps, message.chat.id, message.from.id);
-    const reply = await command.execute(input, { service: deps.service, origin, locale, replyToTaskId, commands: deps.commands });
+    const replyToMessageId = replied && replied.from?.id === deps.botId ? String(replied.message_id) : undefined;
+    const reply = await command.execute(input, { service: deps.service, origin, locale, replyToTaskId, replyToMessageId, commands: deps.commands });
     await sendReply(deps, reply, target);
   } catch (err) {
     await sendReply(deps, deps.service.errorReply(locale, err), target);

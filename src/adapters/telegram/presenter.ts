@@ -73,7 +73,7 @@ export class TelegramPresenter implements Presenter {
 
   async update(ref: MessageRef, view: TaskView): Promise<void> {
     // Flood control per chat: progress gives way; a final view waits for its turn (in the API transformer).
-    if (!view.final && !this.shared.budget.hasRoom(Number(ref.chat.chatId))) return;
+    if (!view.final && !view.keep && !this.shared.budget.hasRoom(Number(ref.chat.chatId))) return;
     const shown = await this.shown(ref);
     const buttons = view.rows.flat().length;
     // A result reaches the chat once: a repeated final (re-delivery after a restart, a late

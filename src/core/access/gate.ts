@@ -167,6 +167,29 @@ export class AccessGate implements AccessControl {
 
   // === AccessBook
 
+  /**
+   * Take a waiting job out of the line: the one whose message is `messageId` in `chat`. Its
+   * reservation is given back (nothing was submitted, so nothing is charged) and the process that
+   * waits for it learns it is gone. Returns the job, for its message to say so.
+   */
+  async cancelWaiting(chat: ChatRef, messageId: string, allow: (job: ParkedJob) => boolean): Promise<{ job: ParkedJob; removed: boolean } | undefined> {
+    const book = await this.read();
+    for (const job of Object.values(book.jobs)) {
+      if (job.state !== 'waiting' || job.chat !== chatKeyOf(chat)) continue;
+      const parked = await this.deps.store.get<ParkedJob>('meta', keys.job(job.id));
+      if (parked?.ref.messageId !== messageId) continue;
+      if (!allow(parked)) return { job: parked, removed: false };
+      const { result } = await this.change([['meta', keys.job(job.id)]], (b, tx) => {
+        if (b.jobs[job.id]?.state !== 'waiting') return false;
+        tx.delete('meta', keys.job(job.id));
+        delete b.jobs[job.id];
+        return true;
+      });
+      return result ? { job: parked, removed: true } : undefined;
+    }
+    return undefined;
+  }
+
   /** Who is drawing and who waits where `chat` is scheduled (the guild on Discord). */
   async chatQueue(chat: ChatRef): Promise<ChatQueueView> {
     const scope = scopeOf(chat);

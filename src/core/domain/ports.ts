@@ -112,6 +112,8 @@ export interface AccessBook {
   unblock(user: string): Promise<boolean>;
   grant(user: string, n: number): Promise<number>;
   gallery(chat: Pick<ChatRef, 'platform' | 'chatId'>, opts?: { sinceMs?: number; limit?: number }): Promise<string[]>;
+  /** Take the waiting job shown by `messageId` out of its line (if `allow` says so); nothing was submitted, nothing is charged. */
+  cancelWaiting(chat: ChatRef, messageId: string, allow: (job: ParkedJob) => boolean): Promise<{ job: ParkedJob; removed: boolean } | undefined>;
 }
 
 export type AccessControl = JobGate & AccessBook;

@@ -89,6 +89,8 @@ export interface TaskView {
   detail?: string;
   /** Final states are never dropped by coalescing. */
   final: boolean;
+  /** Not final, but not to be dropped for flood control either (a job's first place in line: nothing else would update its message until it starts). */
+  keep?: boolean;
 }
 
 /** A step that needs more input from the user (Custom Zoom, Vary Region, remix, describe → imagine). */

@@ -113,7 +113,13 @@ export function failedView(prompt: string, requester: string, locale: Locale, co
   return { phase: 'failed', taskId, locale, headline: `❌ ${t(locale, 'task.failed')}`, prompt, requester, rows: [], detail: errorText(locale, code, context), final: true };
 }
 
-/** Waiting for a slot in the chat's fair queue, before the job is sent to the proxy. */
-export function queuedView(prompt: string, requester: string, locale: Locale, position: number): TaskView {
-  return { phase: 'queued', locale, headline: `⏳ ${t(locale, 'task.queuedAhead', { n: position })}`, prompt, requester, queuePosition: position, rows: [], final: false };
+/** Waiting for a slot in the chat's fair queue, before the job is sent to the proxy; `cancel` is its ✖️ Cancel button. */
+export function queuedView(prompt: string, requester: string, locale: Locale, position: number, cancel?: string): TaskView {
+  const rows: ButtonView[][] = cancel ? [[{ payload: cancel, label: t(locale, 'word.cancel'), emoji: '✖️', style: 'danger' }]] : [];
+  return { phase: 'queued', locale, headline: `⏳ ${t(locale, 'task.queuedAhead', { n: position })}`, prompt, requester, queuePosition: position, rows, final: false };
+}
+
+/** A job its user took out of the line (or stopped) before it drew. */
+export function cancelledView(prompt: string, requester: string, locale: Locale): TaskView {
+  return { phase: 'failed', locale, headline: `✖️ ${t(locale, 'task.cancelled')}`, prompt, requester, rows: [], final: true };
 }

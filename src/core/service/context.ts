@@ -54,6 +54,8 @@ export interface ServiceContext {
   /** …and press its buttons or answer it? */
   mayPress(item: Owned, origin: Origin): Promise<boolean>;
   loadImage(ref: ImageRef): Promise<LoadedImage>;
+  /** Keep `work` going after the caller got its answer (a job waiting in line); stop() waits for it. */
+  background(work: Promise<unknown>): void;
   /** Run one of the bot's own buttons (settings menu …) registered by the commands. */
   internal(kind: string, args: string[], origin: Origin): Promise<Reply>;
 }

@@ -8,6 +8,7 @@ import { t } from '../domain/i18n/index.js';
 import type { Origin, PressPlan, Reply } from '../domain/types.js';
 import type { ServiceContext } from './context.js';
 import { answerForm, cancelForm, createForm, loadForm, startAgain, view } from './form-steps.js';
+import { leaveLine } from './cancel.js';
 import { loadParent } from './ownership.js';
 import { submit } from './submit.js';
 
@@ -42,6 +43,8 @@ export async function press(ctx: ServiceContext, payload: string, origin: Origin
       if (decoded.kind === 'fc') return cancelForm(ctx, first, origin);
       if (decoded.kind === 'fr') return answerForm(ctx, first, { region: second }, origin);
       if (decoded.kind === 'fa') return startAgain(ctx, first, origin);
+      // ✖️ Cancel on a job waiting in line.
+      if (decoded.kind === 'cq') return (await leaveLine(ctx, origin, first, locale)) ?? { type: 'message', text: t(locale, 'cancel.finished'), ephemeral: true, replace: true };
       return await ctx.internal(decoded.kind, decoded.args, origin);
     }
     const parent = await loadParent(ctx, decoded.taskId, origin);

@@ -23,7 +23,7 @@ import { MessageIndex } from './message-index.js';
 import { reportInterruptedSubmits } from './pending-submits.js';
 import { answerForm, cancelForm } from './form-steps.js';
 import { planPress, press } from './presses.js';
-import { cancel } from './cancel.js';
+import { cancel, type CancelTarget } from './cancel.js';
 import { gallery, history, seedOf, taskCard, type GalleryItem, type HistoryItem, type SeedAnswer, type TaskCard } from './queries.js';
 import { resumeJob } from './resume.js';
 import { submit } from './submit.js';
@@ -87,6 +87,8 @@ export class MjService {
   private readonly ctx: ServiceContext;
   private readonly tracker: Tracker;
   private readonly delivery: Delivery;
+  /** Work that goes on after its caller was answered (jobs waiting in line). */
+  private readonly background = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: ServiceDeps) {
     const { store, logger } = deps;
@@ -152,6 +154,10 @@ export class MjService {
       maySee: (item, origin) => maySee(visibility, item, origin),
       mayPress: (item, origin) => mayPress(visibility, item, origin),
       loadImage: (ref) => loadTaskImage(ref, this.linkSources(deps)),
+      background: (work) => {
+        const tracked = work.catch((err: unknown) => logger.error({ err }, 'background job failed')).finally(() => this.background.delete(tracked));
+        this.background.add(tracked);
+      },
       internal: async (kind, args, origin) => {
         const handler = internal.get(kind);
         if (!handler) return this.errorReply(await this.localeOf(origin), new Error(`no handler for internal button ${kind}`));
@@ -182,6 +188,7 @@ export class MjService {
   async stop(): Promise<void> {
     // Jobs still waiting in line stay in the store for the next start (or another process).
     await this.ctx.gate.close();
+    await Promise.allSettled([...this.background]);
     this.tracker.stop();
     await this.tracker.idle();
     await this.delivery.drain();
@@ -322,9 +329,9 @@ export class MjService {
     return history(this.ctx, origin, locale, limit);
   }
 
-  /** Cancel the user's open question, or the job `taskId` (leaving the line, or stopped on the proxy). */
-  cancel(origin: Origin, taskId?: string): Promise<Reply> {
-    return cancel(this.ctx, origin, taskId);
+  /** Cancel the user's open question, or a job (by id, or by the message that shows it): it leaves the line, or is stopped on the proxy. */
+  cancel(origin: Origin, target: CancelTarget = {}): Promise<Reply> {
+    return cancel(this.ctx, origin, target);
   }
 
   /** An image a user linked (http/https), downloaded size-capped and SSRF-guarded (private addresses only at the proxy's own origin, whose images users see anyway). */

@@ -40,15 +40,34 @@ export async function submit(ctx: ServiceContext, origin: Origin, spec: JobSpec,
     throw err;
   }
   const job: ParkedJob = { origin, owner, ref, display, spec: storeSpec(spec) };
-  // False: another process took the job over (or the bot is stopping); it continues there.
-  if (!(await admission.acquire(job, showPlaceInLine(ctx, job)))) return { type: 'task', ref };
-  return send(ctx, job, spec, request, admission);
+  // A job that must wait in line does not hold its caller (a chat adapter handles one chat's
+  // messages in order): the answer is its queued message, and the rest goes on in the background.
+  let queued: () => void = () => undefined;
+  const inLine = new Promise<'queued'>((resolve) => (queued = () => resolve('queued')));
+  const showPlace = showPlaceInLine(ctx, job);
+  const admitted = admission.acquire(job, async (position) => {
+    queued();
+    await showPlace(position);
+  });
+  // False: another process took the job over, it was cancelled, or the bot is stopping.
+  const proceed = (ok: boolean) => (ok ? send(ctx, job, spec, request, admission) : ({ type: 'task', ref } as const));
+  if ((await Promise.race([admitted, inLine])) === 'queued') {
+    ctx.background(admitted.then(proceed));
+    return { type: 'task', ref };
+  }
+  return proceed(await admitted);
 }
 
 /** Keep a waiting job's message current ("⏳ Queued: n ahead of you"). */
 export function showPlaceInLine(ctx: ServiceContext, job: ParkedJob): (position: number) => Promise<void> {
+  let first = true;
   return async (position) => {
-    await ctx.delivery.push(`submit:${job.ref.messageId}`, job.ref, queuedView(job.display, job.owner.name, job.owner.locale, position));
+    const cancel = ctx.codec.encodeInternal('cq', [job.ref.messageId]);
+    const view = queuedView(job.display, job.owner.name, job.owner.locale, position, cancel);
+    // The first place replaces "Submitting…"; later places may give way to results in a busy chat.
+    view.keep = first;
+    first = false;
+    await ctx.delivery.push(`submit:${job.ref.messageId}`, job.ref, view);
   };
 }
 

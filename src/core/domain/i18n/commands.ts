@@ -92,6 +92,7 @@ export const commandMessages: Dictionary = {
   'cmd.history.days': { en: '{n} d ago', zh: '{n} 天前' },
   'cancel.nothing': { en: 'Nothing to cancel here. To cancel a job, reply to its message with /cancel, or send /cancel with its id.', zh: '这里没有可取消的内容。要取消任务，请回复它的消息并发送 /cancel，或发送 /cancel 加任务 ID。' },
   'cancel.finished': { en: 'That job has already finished.', zh: '该任务已经完成。' },
+  'cancel.left': { en: 'Cancelled: the job left the line before it was sent, so nothing is charged.', zh: '已取消：任务在提交前离开了队列，不计入额度。' },
   'cancel.done': { en: 'Cancelled: the job was stopped and is not counted against your quota.', zh: '已取消：任务已停止，不计入你的额度。' },
   'cmd.task.needId': { en: 'Please give a task id, e.g. /task 1712345678901234.', zh: '请提供任务 ID，例如 /task 1712345678901234。' },
   'cmd.task.notFound': { en: 'No such task: {id}.', zh: '没有这个任务：{id}。' },
