@@ -48,7 +48,7 @@ function mjbot(gate: AccessGate): Admitter {
       const admission = await gate.check(origin, { kind: 'imagine', prompt: 'bench' });
       if (!(await admission.acquire(parked(origin), async () => undefined))) throw new Error('not admitted');
       await admission.submitted(taskId);
-      await gate.finished(recordOf(origin, taskId));
+      await gate.finished(recordOf(origin, taskId), 'delivered');
     },
   };
 }
@@ -92,7 +92,7 @@ function naive(store: Store, ns: string): Admitter {
 
 function recordOf(origin: Origin, taskId: string): TaskRecord {
   const now = Date.now();
-  return { taskId, kind: 'imagine', prompt: 'bench', chat: origin.chat, owner: origin.actor, status: 'SUCCESS', percent: 100, rank: 5, submittedAt: now, deadline: now + 60_000, finished: true, delivered: true };
+  return { taskId, kind: 'imagine', prompt: 'bench', chat: origin.chat, owner: origin.actor, status: 'SUCCESS', percent: 100, rank: 5, submittedAt: now, deadline: now + 60_000, finished: true, stage: 'delivered' };
 }
 
 interface Load {

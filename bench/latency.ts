@@ -53,6 +53,10 @@ class TimingPresenter implements Presenter {
   }
 
   async offerForm(_ref: MessageRef, _form: FormView): Promise<void> {}
+
+  classifyFailure(): 'transient' {
+    return 'transient';
+  }
 }
 
 const keyOfTask = (task: Task): string => stateKey(task.id, isTerminal(task.status ?? ''), parsePercent(task.progress));

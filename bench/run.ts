@@ -18,6 +18,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['memory', async () => (await import('./memory.js')).runMemory()],
   ['download', async () => (await import('./download.js')).runDownload()],
   ['admission', async () => (await import('./admission.js')).runAdmission()],
+  ['chaos', async () => (await import('./chaos.js')).runChaos()],
 ];
 const IDS = BENCHES.map(([id]) => id);
 const USAGE = `Usage: npm run bench [-- <id>...]

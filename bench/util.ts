@@ -149,7 +149,7 @@ export function sampleRecord(taskId: string, i: number): TaskRecord {
     submittedAt: now,
     deadline: now + 600_000,
     finished: false,
-    delivered: false,
+    stage: 'progress',
     task: sampleTask(taskId, '54%', 'IN_PROGRESS'),
   };
 }

@@ -131,6 +131,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
         route: config.MJ_IMAGE_ROUTE,
         flavour,
         timeoutMs: config.MJ_REQUEST_TIMEOUT_MS,
+        maxResponseBytes: config.MJ_MAX_RESPONSE_BYTES,
         logger,
         // The key and every derived secret (the notify-hook path goes out with each submit).
         secrets,

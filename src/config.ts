@@ -67,7 +67,10 @@ export const ConfigSchema = z.object({
   MJ_POLL_INTERVAL_MS: intWithDefault(3000, 10, 600_000),
   /** A task that has not finished after this long fails with a clear message. */
   MJ_TASK_TIMEOUT_MS: intWithDefault(15 * 60_000, 1000, 24 * 3600_000),
+  /** Total deadline of one request to the proxy, body included. */
   MJ_REQUEST_TIMEOUT_MS: intWithDefault(30_000, 100, 600_000),
+  /** Largest answer read from the proxy; a bigger one is refused (a poll stays cheap whatever the proxy sends). */
+  MJ_MAX_RESPONSE_BYTES: intWithDefault(8 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
 
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with "/"').optional()),

@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'QUOTA_EXCEEDED',
   'CONFIG_INVALID',
   'STARTUP_FAILED', // the bot could not start (src/startup.ts); the message is the one line for the operator
+  'STORE_UNAVAILABLE', // the store (Redis, SQLite) cannot be reached right now
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -34,8 +34,10 @@ export interface MjClientOptions {
   route?: ImageRoute;
   /** Default 'auto': probed on first need, then cached. */
   flavour?: Flavour | 'auto';
-  /** Headers/body timeout (default 30 000 ms); connect timeout is 10 000 ms. */
+  /** Total deadline of one request, body included (default 30 000 ms); connect timeout is 10 000 ms. */
   timeoutMs?: number;
+  /** Largest answer read from the proxy (default 8 MiB); larger ones fail as MJ_BAD_RESPONSE. */
+  maxResponseBytes?: number;
   /** Injectable dispatcher (tests: MockAgent); default a keep-alive undici Agent owned by the client. */
   dispatcher?: Dispatcher;
   /** Retry policy for idempotent reads (default 3 retries, 200 ms base, 5 s cap). */
@@ -45,6 +47,11 @@ export interface MjClientOptions {
   onResponse?: ResponseObserver;
   /** Values to scrub from every proxy text (default: the key); may grow later, e.g. with derived secrets sent in notifyHook. */
   secrets?: readonly string[];
+}
+
+/** Options of a read: `signal` aborts it (the request and any retry waiting). */
+export interface ReadOptions {
+  signal?: AbortSignal;
 }
 
 /** Endpoints that exist only on some flavours. */
@@ -75,6 +82,7 @@ export class MjClient {
       headers: authHeaders(opts.apiKey, opts.authHeader ?? 'mj-api-secret'),
       dispatcher: opts.dispatcher,
       timeoutMs: opts.timeoutMs ?? 30_000,
+      maxResponseBytes: opts.maxResponseBytes,
       logger: opts.logger,
       secrets,
       onResponse: opts.onResponse,
@@ -115,9 +123,9 @@ export class MjClient {
   }
 
   /** The task, or undefined if the proxy does not know it (empty 200, 204, new-api task_no_found, 404 code 3). */
-  async fetch(taskId: string): Promise<Task | undefined> {
+  async fetch(taskId: string, opts: ReadOptions = {}): Promise<Task | undefined> {
     const path = `/task/${encodeURIComponent(taskId)}/fetch`;
-    return this.read('GET', path, undefined, (answer, endpoint): Task | undefined => {
+    return this.read('GET', path, undefined, opts, (answer, endpoint): Task | undefined => {
       if (answer.status === 204 || (answer.status < 300 && answer.text.trim() === '')) return undefined;
       const parsed = TaskSchema.safeParse(answer.json);
       if (!parsed.success) throw badResponse(endpoint, answer.status, 'body is not a task');
@@ -129,11 +137,11 @@ export class MjClient {
   }
 
   /** Tasks for the ids (requests of ≤ 100 ids each); unknown ids are omitted. */
-  async listByCondition(ids: string[]): Promise<Task[]> {
+  async listByCondition(ids: string[], opts: ReadOptions = {}): Promise<Task[]> {
     const unique = [...new Set(ids)];
     const tasks: Task[] = [];
     for (let i = 0; i < unique.length; i += 100) {
-      const chunk = await this.read('POST', '/task/list-by-condition', { ids: unique.slice(i, i + 100) }, (answer, endpoint) => {
+      const chunk = await this.read('POST', '/task/list-by-condition', { ids: unique.slice(i, i + 100) }, opts, (answer, endpoint) => {
         if (answer.text.trim() === '' || answer.json === null) return [];
         if (!Array.isArray(answer.json)) throw badResponse(endpoint, answer.status, 'body is not a list');
         return answer.json.flatMap((t) => { const p = TaskSchema.safeParse(t); return p.success ? [p.data] : []; });
@@ -147,7 +155,7 @@ export class MjClient {
   async imageSeed(taskId: string): Promise<string> {
     const path = `/task/${encodeURIComponent(taskId)}/image-seed`;
     await this.require('imageSeed', 'GET', path);
-    return this.read('GET', path, undefined, (answer, endpoint) => {
+    return this.read('GET', path, undefined, {}, (answer, endpoint) => {
       const env = SubmitResultSchema.safeParse(answer.json);
       const seed = env.success ? resultIds(env.data.result)[0] : undefined;
       if (!seed) throw badResponse(endpoint, answer.status, 'no seed in result');
@@ -163,7 +171,7 @@ export class MjClient {
     const path = `/task/${encodeURIComponent(taskId)}/refresh`;
     await this.require('refreshLink', 'POST', path);
     if (this.noRefresh) throw this.unsupported('POST', path, 'the relay has no refresh endpoint');
-    return this.read('POST', path, {}, (answer, endpoint): Task | undefined => {
+    return this.read('POST', path, {}, {}, (answer, endpoint): Task | undefined => {
       if (answer.status === 204 || answer.text.trim() === '') return undefined;
       const parsed = TaskSchema.safeParse(answer.json);
       if (!parsed.success) throw badResponse(endpoint, answer.status, 'body is not a task');
@@ -236,16 +244,16 @@ export class MjClient {
     return env.data;
   }
 
-  /** An idempotent request, retried on network failures, 5xx and rate limits. */
-  private read<T>(method: 'GET' | 'POST', path: string, body: unknown, parse: (a: HttpAnswer, endpoint: string) => T): Promise<T> {
+  /** An idempotent request, retried on network failures, 5xx and rate limits; `signal` stops it and its retries. */
+  private read<T>(method: 'GET' | 'POST', path: string, body: unknown, opts: ReadOptions, parse: (a: HttpAnswer, endpoint: string) => T): Promise<T> {
     const endpoint = this.transport.endpoint(method, path);
     const attempt = async (): Promise<T> => {
-      const answer = await this.transport.send(method, path, body);
+      const answer = await this.transport.send(method, path, body, opts.signal);
       const err = toMjError(answer, endpoint, this.transport.secrets);
       if (err) throw err;
       return parse(answer, endpoint);
     };
-    return withRetries(attempt, this.retry, undefined, {
+    return withRetries(attempt, this.retry, opts.signal, {
       onRetry: (err, n, delayMs) => this.logger?.warn({ endpoint, code: err.code, attempt: n, delayMs }, 'mj read failed, retrying'),
     });
   }

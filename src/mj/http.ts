@@ -1,6 +1,7 @@
 /**
- * Transport to an MJ proxy (undici, keep-alive, timeouts, JSON) and the ONE place that maps what
- * the proxy answered — or failed to answer — to an `MjError` (docs/protocol.md#return-codes, #error-bodies).
+ * Transport to an MJ proxy (undici, keep-alive, a total deadline and a size cap per request, JSON)
+ * and the ONE place that maps what the proxy answered — or failed to answer — to an `MjError`
+ * (docs/protocol.md#return-codes, #error-bodies).
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { MjError, type ErrorCode } from '../errors.js';
@@ -149,12 +150,20 @@ function errorCodes(err: unknown, depth = 0): string[] {
  * connection existed (refused, DNS, connect timeout) — never for a reset or a headers/body timeout,
  * where the proxy may already have acted on the request.
  */
-export function networkError(err: unknown, endpoint: string): MjError {
+export function networkError(err: unknown, endpoint: string, timedOut = false): MjError {
   const codes = errorCodes(err);
-  const notSent = codes.length > 0 && codes.every((c) => NOT_SENT_CODES.has(c));
-  const what = codes[0] ?? (err instanceof Error ? err.name : 'unknown error');
+  const notSent = !timedOut && codes.length > 0 && codes.every((c) => NOT_SENT_CODES.has(c));
+  const what = timedOut ? 'deadline exceeded' : (codes[0] ?? (err instanceof Error ? err.name : 'unknown error'));
   return new MjError('MJ_NETWORK', `${endpoint}: network failure ${what}`, { endpoint, notSent }, {}, { cause: err });
 }
+
+/** An answer larger than the cap (docs/protocol.md#transport): read no further. */
+export function oversizeError(endpoint: string, status: number, maxBytes: number): MjError {
+  return new MjError('MJ_BAD_RESPONSE', `${endpoint}: answer larger than ${maxBytes} bytes`, { endpoint, status });
+}
+
+/** Default cap of one answer: ample for 100 tasks with their buttons, far below what hurts memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** pino-compatible logger subset. */
 export interface MjLogger {
@@ -170,8 +179,11 @@ export interface TransportOptions {
   /** Auth headers to send on every request. */
   headers: Record<string, string>;
   dispatcher?: Dispatcher;
+  /** Total deadline of one request: connect, headers and the whole body. */
   timeoutMs: number;
   connectTimeoutMs?: number;
+  /** Largest answer read (default DEFAULT_MAX_RESPONSE_BYTES); more is refused as MJ_BAD_RESPONSE. */
+  maxResponseBytes?: number;
   logger?: MjLogger;
   /** Values scrubbed from every text that ends up in an error. */
   secrets: readonly string[];
@@ -182,11 +194,16 @@ export interface TransportOptions {
 /** Observer of proxy exchanges; must not throw. `endpoint` is "METHOD /mj/...". */
 export type ResponseObserver = (endpoint: string, status: number, ms: number, errorCode?: string) => void;
 
+/** How long `close()` lets requests in flight finish before it cuts them off. */
+const CLOSE_GRACE_MS = 2000;
+
 /** One HTTP exchange with the proxy; throws MJ_NETWORK, never interprets the body beyond JSON. */
 export class MjTransport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly base: string;
+  /** Aborts every request in flight once closing has waited long enough. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly opts: TransportOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '');
@@ -208,33 +225,63 @@ export class MjTransport {
     return this.opts.secrets;
   }
 
-  async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpAnswer> {
+  /**
+   * One request, bounded: `timeoutMs` covers everything up to the last byte of the body (a proxy
+   * trickling its answer is cut off), and an answer over `maxResponseBytes` is refused unread.
+   * `signal` aborts it early (shutdown).
+   */
+  async send(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<HttpAnswer> {
     const endpoint = this.endpoint(method, path);
     const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const started = Date.now();
+    const deadline = AbortSignal.timeout(this.opts.timeoutMs);
+    const stop = AbortSignal.any([deadline, this.closing.signal, ...(signal ? [signal] : [])]);
     try {
       const res = await request(`${this.base}${this.opts.prefix}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.dispatcher,
+        signal: stop,
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
       });
-      const text = await res.body.text();
+      const text = await this.readBody(res, endpoint);
       const ms = Date.now() - started;
       this.opts.logger?.debug({ endpoint, status: res.statusCode, ms }, 'mj request');
       const answer: HttpAnswer = { status: res.statusCode, headers: res.headers, text, ...parseJson(text) };
       this.observe(endpoint, answer.status, ms, () => toMjError(answer, endpoint)?.code);
       return answer;
     } catch (err) {
-      const mapped = networkError(err, endpoint);
+      const mapped = err instanceof MjError ? err : networkError(err, endpoint, deadline.aborted);
       const ms = Date.now() - started;
       this.opts.logger?.warn({ endpoint, code: mapped.code, notSent: mapped.details.notSent, ms }, 'mj request failed');
-      this.observe(endpoint, 0, ms, () => mapped.code);
+      this.observe(endpoint, mapped.details.status ?? 0, ms, () => mapped.code);
       throw mapped;
     }
+  }
+
+  /** The body as text, never more than the cap (checked against Content-Length first, then while reading). */
+  private async readBody(res: Dispatcher.ResponseData, endpoint: string): Promise<string> {
+    const max = this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+      res.body.destroy();
+      throw oversizeError(endpoint, res.statusCode, max);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      size += buf.length;
+      if (size > max) {
+        res.body.destroy();
+        throw oversizeError(endpoint, res.statusCode, max);
+      }
+      chunks.push(buf);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   private observe(endpoint: string, status: number, ms: number, errorCode: () => string | undefined): void {
@@ -246,8 +293,15 @@ export class MjTransport {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+  /** Let requests in flight finish for a moment, then cut them off: closing never hangs on a slow proxy. */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    const timer = setTimeout(() => this.closing.abort(new Error('mj client closed')), graceMs);
+    timer.unref?.();
+    try {
+      if (this.ownsDispatcher) await this.dispatcher.close();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

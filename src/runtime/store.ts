@@ -2,15 +2,16 @@
  * Persistent key-value state on keyv: embedded SQLite by default, Redis for several processes,
  * memory for tests. One `Store` with typed namespaces; values are JSON. Atomic read-modify-write
  * (`transact`, which keyv lacks) goes to the backend directly, in keyv's own layout (atomic.ts).
+ * A backend that cannot be reached fails at once with STORE_UNAVAILABLE (users are told so), never hangs.
  */
 import Keyv from 'keyv';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BotError } from '../errors.js';
-import { storeFailure, STARTUP_TIMEOUTS, withTimeout } from '../startup.js';
 import type { Logger } from '../log.js';
-import type { KeyValue, Namespace, Store } from '../core/domain/ports.js';
+import { storeFailure, STARTUP_TIMEOUTS, withTimeout } from '../startup.js';
+import { NAMESPACES, type KeyValue, type Namespace, type Store } from '../core/domain/ports.js';
 import { envelopeCodec, memoryAtomic, runTransaction, Serial, type AtomicBackend } from './atomic.js';
 
 export type { Namespace, Store };
@@ -31,27 +32,38 @@ export interface StoreOptions {
 }
 
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
+/** How long a command waits for a Redis store's first connection before it fails. */
+const FIRST_CONNECT_MS = 5000;
 
 /** Open the store named by STORE_URL (`sqlite://path`, `redis://…`, `memory://`). */
 export async function openStore(url: string, opts: StoreOptions = {}): Promise<OpenedStore> {
   const kind = url.slice(0, url.indexOf('://'));
-  const backend = await backendOf(kind, url, opts);
-  const spaces = new Map<Namespace, Keyv>();
-  // keyv answers backend trouble with undefined/false and an 'error' event: keep the last one as the cause.
+  // Backend trouble (keyv's 'error' events, the Redis client's): keep the last one as the cause.
   let lastError: unknown;
   let onError: ((err: unknown) => void) | undefined;
+  const reportError = (err: unknown) => {
+    lastError = err;
+    onError?.(err);
+  };
+  const backend = await backendOf(kind, url, opts, reportError);
+  const spaces = new Map<Namespace, Keyv>();
   const space = (ns: Namespace): Keyv => {
     let k = spaces.get(ns);
     if (!k) {
       k = backend.keyv(ns);
       // Without a listener Node would crash the process on keyv's 'error' event.
-      k.on('error', (err: unknown) => {
-        lastError = err;
-        onError?.(err);
-      });
+      k.on('error', reportError);
       spaces.set(ns, k);
     }
     return k;
+  };
+  const run = async <R>(ns: Namespace, op: (k: Keyv) => Promise<R>): Promise<R> => {
+    try {
+      await backend.ready?.();
+      return await op(space(ns));
+    } catch (err) {
+      throw err instanceof BotError ? err : new BotError('STORE_UNAVAILABLE', `store ${kind} unavailable (${ns})`, {}, { cause: err });
+    }
   };
   const codec = (ns: Namespace) => envelopeCodec((raw) => space(ns).deserialize!(raw));
   // Transactions of this process run one after another: they then only ever race other processes.
@@ -59,21 +71,26 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<O
   let atomic: Promise<AtomicBackend> | undefined;
   const store: OpenedStore = {
     kind: kind === 'rediss' ? 'redis' : kind,
-    async get<T>(ns: Namespace, key: string) {
-      return (await space(ns).get<T>(key)) ?? undefined;
+    get<T>(ns: Namespace, key: string) {
+      return run(ns, async (k) => (await k.get<T>(key)) ?? undefined);
     },
     async set<T>(ns: Namespace, key: string, value: T, ttlMs?: number) {
-      const ok = await space(ns).set(key, value, ttlMs);
-      if (ok === false) throw new BotError('INTERNAL', `store write failed (${ns})`);
+      const ok = await run(ns, (k) => k.set(key, value, ttlMs));
+      if (ok === false) throw new BotError('STORE_UNAVAILABLE', `store write failed (${ns})`);
     },
-    async delete(ns: Namespace, key: string) {
-      return space(ns).delete(key);
+    delete(ns: Namespace, key: string) {
+      return run(ns, (k) => k.delete(key));
     },
     async *entries<T>(ns: Namespace) {
+      await run(ns, async () => undefined);
       const k = space(ns);
       if (!k.iterator) throw new BotError('INTERNAL', `store ${kind} cannot list entries`);
-      for await (const [key, value] of k.iterator(undefined)) {
-        if (value !== undefined) yield [backend.stripPrefix(String(key), ns), value as T] as [string, T];
+      try {
+        for await (const [key, value] of k.iterator(undefined)) {
+          if (value !== undefined) yield [backend.stripPrefix(String(key), ns), value as T] as [string, T];
+        }
+      } catch (err) {
+        throw new BotError('STORE_UNAVAILABLE', `store ${kind} unavailable (${ns})`, {}, { cause: err });
       }
     },
     transact(keys, body) {
@@ -84,6 +101,7 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<O
       await Promise.all([...spaces.values()].map((k) => k.disconnect().catch(() => undefined)));
       spaces.clear();
       if (atomic) await (await atomic).close().catch(() => undefined);
+      await backend.close?.();
     },
     lastError: () => lastError,
     async verify() {
@@ -141,9 +159,12 @@ interface Backend {
   physicalKey(ns: Namespace, key: string): string;
   stripPrefix(key: string, ns: Namespace): string;
   atomic(): Promise<AtomicBackend>;
+  /** Resolves once the backend can take commands; rejects when it cannot yet. */
+  ready?: () => Promise<void>;
+  close?: () => Promise<void>;
 }
 
-async function backendOf(kind: string, url: string, opts: StoreOptions): Promise<Backend> {
+async function backendOf(kind: string, url: string, opts: StoreOptions, reportError: (err: unknown) => void): Promise<Backend> {
   // keyv prefixes each key with its namespace (`ns:key`); backends may add their own prefix on top.
   const plain = { physicalKey: (ns: Namespace, key: string) => `${ns}:${key}`, stripPrefix: (key: string, ns: Namespace) => strip(key, [`${ns}:`]) };
   if (kind === 'memory') {
@@ -173,19 +194,48 @@ async function backendOf(kind: string, url: string, opts: StoreOptions): Promise
     };
   }
   if (kind === 'redis' || kind === 'rediss') {
-    const { default: KeyvRedis } = await import('@keyv/redis');
+    const { default: KeyvRedis, createClient } = await import('@keyv/redis');
     const { redisAtomic } = await import('./atomic-redis.js');
     const prefix = opts.prefix ?? 'mjbot';
     // keyv's namespace is `<prefix>:<ns>`; the Redis adapter puts it in front again, joined by "::".
     const namespace = (ns: Namespace) => `${prefix}:${ns}`;
+    // One client for every namespace. No offline queue: while Redis is away a command fails at
+    // once (STORE_UNAVAILABLE) instead of waiting; the client reconnects by itself. Before its
+    // first connection a command waits for it a moment, so start-up does not race the connect.
+    const client = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (attempt: number) => Math.min(2 ** attempt * 100, 2000) } });
+    client.on('error', reportError);
+    client.setMaxListeners(4 * NAMESPACES.length);
+    let connected = false;
+    const connecting = client.connect().then(() => {
+      connected = true;
+    });
+    connecting.catch(() => undefined);
     return {
-      keyv: (ns) => new Keyv({ store: new KeyvRedis(url, { throwOnConnectError: true }), namespace: namespace(ns) }),
+      keyv: (ns) => new Keyv({ store: new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true }), namespace: namespace(ns), throwOnErrors: true }),
       physicalKey: (ns, key) => `${namespace(ns)}::${namespace(ns)}:${key}`,
       stripPrefix: (key, ns) => strip(key, [`${namespace(ns)}:`, `${ns}:`]),
       atomic: async () => redisAtomic(url, opts.logger),
+      ready: () => (connected ? Promise.resolve() : within(connecting, FIRST_CONNECT_MS)),
+      close: async () => {
+        if (client.isOpen) client.destroy();
+      },
     };
   }
   throw new BotError('CONFIG_INVALID', `STORE_URL: unsupported scheme "${kind}"`);
+}
+
+/** `connecting`, but no longer than `ms`. */
+async function within(connecting: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BotError('STORE_UNAVAILABLE', `Redis not connected after ${ms / 1000} s`)), ms);
+    timer.unref?.();
+  });
+  try {
+    await Promise.race([connecting, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

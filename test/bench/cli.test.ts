@@ -31,7 +31,7 @@ describe('npm run bench arguments', () => {
       const { code, stdout } = await bench(flag);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Usage: npm run bench/);
-      for (const id of ['polling', 'latency', 'telegram-burst', 'memory', 'download']) expect(stdout).toContain(id);
+      for (const id of ['polling', 'latency', 'telegram-burst', 'memory', 'download', 'chaos']) expect(stdout).toContain(id);
       expect(stdout).not.toContain('▶');
     }
     expect(resultsState()).toBe(before);

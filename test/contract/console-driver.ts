@@ -2,9 +2,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driveConsole } from '../console/driver.js';
-import { createCoreStack } from '../core/harness.js';
+import { driveConsole, type ConsoleDriver } from '../console/driver.js';
+import { startSimulator } from '../../src/sim/index.js';
+import { createCoreStack, type CoreStack } from '../core/harness.js';
 import type { ContractDriver } from './driver.js';
+import { delivered, forgetDelivery, taskIdFor } from './replay.js';
 
 /** `[U1] [U2] … / [V1] …` → labels. */
 function labelsOf(line: string): string[] {
@@ -13,8 +15,13 @@ function labelsOf(line: string): string[] {
 
 export async function consoleDriver(): Promise<ContractDriver> {
   const dir = mkdtempSync(join(tmpdir(), 'mjbot-contract-'));
-  const stack = await createCoreStack();
-  const ui = driveConsole(stack, join(dir, 'out'));
+  // SQLite: the store outlives a restart (redeliver).
+  const storeUrl = `sqlite://${join(dir, 'bot.sqlite')}`;
+  const sim = await startSimulator({ stepMs: 15 });
+  let stack: CoreStack = await createCoreStack({ storeUrl, simInstance: sim });
+  let ui: ConsoleDriver = driveConsole(stack, join(dir, 'out'));
+  /** What earlier sessions printed (before a restart). */
+  let earlier = '';
   const result = async () => {
     const [line = '', id = ''] = await ui.waitFor(/\[(\d+)\] ✅ Done[^\n]*\n/);
     const [row = ''] = await ui.waitFor(/^ {2}\[.*$/m);
@@ -25,7 +32,7 @@ export async function consoleDriver(): Promise<ContractDriver> {
   };
   return {
     name: 'console',
-    sim: stack.sim,
+    sim,
     groups: false,
     confirmsCancel: true,
     async imagine(_who, prompt) {
@@ -52,9 +59,23 @@ export async function consoleDriver(): Promise<ContractDriver> {
       ui.type(`/imagine ${text}`);
       return (await ui.waitFor(/^⚠️ .*$/m))[0];
     },
+    async redeliver(_result, prompt) {
+      const taskId = taskIdFor(sim, prompt);
+      await forgetDelivery(stack.store, taskId);
+      await ui.end();
+      earlier += ui.output();
+      await stack.close();
+      stack = await createCoreStack({ storeUrl, simInstance: sim });
+      ui = driveConsole(stack, join(dir, 'out'));
+      await delivered(stack.store, taskId);
+      await stack.service.flush();
+      const transcript = earlier + ui.output();
+      return [...transcript.matchAll(/\[(\d+)\] ✅ Done/g)].filter((m) => m[1] === taskId).map((m) => ({ ref: m[1]!, buttons: [], video: false }));
+    },
     async close() {
       await ui.end();
       await stack.close();
+      await sim.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,12 @@
 /** The contract on Discord: the real discord.js adapter against the fake gateway and REST, in a guild channel. */
-import { buttonId, clipOf, OTHER_USER, resultOf, rowsOf, startStack, type DiscordStack } from '../discord/harness.js';
+import { buttonId, clipOf, isResult, OTHER_USER, resultOf, rowsOf, startStack, type DiscordStack } from '../discord/harness.js';
 import type { FakeMessage, FakeUser, InteractionHandle } from '../fakes/discord/index.js';
 import type { ContractDriver, ResultSeen, Who } from './driver.js';
+import { delivered, forgetDelivery, taskIdFor } from './replay.js';
 
 export async function discordDriver(): Promise<ContractDriver> {
-  const stack: DiscordStack = await startStack();
+  // SQLite: the store outlives a restart (redeliver).
+  const stack: DiscordStack = await startStack({ sqlite: true });
   const { fake } = stack;
   const user = (who: Who): FakeUser | undefined => (who === 'other' ? OTHER_USER : undefined);
   const seen = (m: FakeMessage): ResultSeen => ({
@@ -42,6 +44,13 @@ export async function discordDriver(): Promise<ContractDriver> {
     },
     pressRefused: (who, result, label) => privately(click(who, result.ref, label), 'refusal'),
     imagineRefused: (who, text) => privately(fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: text }], user: user(who) }), 'refusal'),
+    async redeliver(_result, prompt) {
+      const taskId = taskIdFor(stack.sim, prompt);
+      await forgetDelivery(stack.app.store, taskId);
+      await stack.restart();
+      await delivered(stack.app.store, taskId);
+      return fake.messages().filter((m) => isResult(m) && JSON.stringify(m.embeds).includes(prompt)).map(seen);
+    },
     close: () => stack.close(),
   };
 }

@@ -44,5 +44,11 @@ export interface ContractDriver {
   pressRefused(who: Who, result: ResultSeen, label: string): Promise<string>;
   /** Send /imagine with `text` as the prompt, expecting a refusal; resolves with its text. */
   imagineRefused(who: Who, text: string): Promise<string>;
+  /**
+   * The bot stops as if it had crashed right after showing `result`, before saving that it did,
+   * and starts again — so it delivers that result once more. Resolves once it has, with the
+   * finished results the chat then shows for `prompt`.
+   */
+  redeliver(result: ResultSeen, prompt: string): Promise<ResultSeen[]>;
   close(): Promise<void>;
 }

@@ -68,6 +68,14 @@ describe.each(drivers)('adapter contract: %s', (_name, start) => {
     expect(pressed.at(-1)).toMatch(/^MJ::JOB::video_virtual_upscale::2::/);
   });
 
+  it('a result delivered again after a crash is recognised: the chat still shows it once, in the same message', async () => {
+    const d = (driver = await start());
+    const grid = await d.imagine('owner', 'a heron at dawn');
+    const shown = await d.redeliver(grid, 'a heron at dawn');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.ref).toBe(grid.ref);
+  });
+
   it('an empty prompt is refused with a clear message and nothing reaches Midjourney', async () => {
     const d = (driver = await start());
     const before = d.sim.requests.filter((r) => r.method === 'POST').length;

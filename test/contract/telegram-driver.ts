@@ -2,6 +2,7 @@
 import { alice, bob, button, buttonsOf, startHarness, waitForForm, waitForMessage, type Harness } from '../telegram/harness.js';
 import type { BotMessage, SimulatedUser } from '../fakes/telegram/index.js';
 import type { ContractDriver, ResultSeen, Who } from './driver.js';
+import { delivered, forgetDelivery, taskIdFor } from './replay.js';
 
 const GROUP = -100777;
 const users: Record<Who, SimulatedUser> = { owner: alice, other: bob };
@@ -47,6 +48,13 @@ export async function telegramDriver(): Promise<ContractDriver> {
     async imagineRefused(who, text) {
       const sent = h.fake.sendText({ chatId: GROUP, chatType: 'supergroup', from: users[who], text: `/imagine ${text}` });
       return (await waitForMessage(h.fake, GROUP, (m) => m.fromBot && m.replyTo === sent.message_id, 'refusal')).text ?? '';
+    },
+    async redeliver(_result, prompt) {
+      const taskId = taskIdFor(h.sim, prompt);
+      await forgetDelivery(h.app.store, taskId);
+      await h.restart();
+      await delivered(h.app.store, taskId);
+      return h.fake.messages(GROUP).filter((m) => isResult(m) && (m.caption ?? '').includes(prompt)).map(seen);
     },
     close: () => h.close(),
   };

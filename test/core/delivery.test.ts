@@ -1,4 +1,4 @@
-/** Coalescing of task message updates per message. */
+/** Coalescing of task message updates per message, and how a refused view is reported. */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { Delivery } from '../../src/core/service/delivery.js';
@@ -19,6 +19,7 @@ function setup(minUpdateIntervalMs: number) {
       shown.push(v);
     },
     offerForm: async () => undefined,
+    classifyFailure: () => 'transient',
   };
   const delivery = new Delivery({ logger: silentLogger(), onRef: () => undefined });
   delivery.addPresenter(presenter);
@@ -33,17 +34,32 @@ describe('delivery', () => {
     await delivery.push('t', ref, view(10));
     void delivery.push('t', ref, view(40));
     void delivery.push('t', ref, view(70));
-    expect(await delivery.push('t', ref, view(100, true))).toBe(true);
+    expect(await delivery.push('t', ref, view(100, true))).toEqual({ sent: true });
     expect(shown.map((v) => v.headline)).toEqual(['10%', '100%']);
     delivery.close();
   });
 
-  it('reports a final view that could not be shown, so the tracker tries again later', async () => {
-    const { delivery, ref } = setup(0);
-    const failing = new Delivery({ logger: silentLogger(), onRef: () => undefined, finalRetries: 2, retryDelayMs: 1 });
-    failing.addPresenter({ platform: 'console', minUpdateIntervalMs: 0, open: async () => ref, update: async () => Promise.reject(new Error('chat unreachable')), offerForm: async () => undefined });
-    expect(await failing.push('t', ref, view(100, true))).toBe(false);
-    delivery.close();
-    failing.close();
+  it('tries a refused view once and reports how the platform refused it (the outbox decides about retries)', async () => {
+    const { ref } = setup(0);
+    let calls = 0;
+    const refusing = (failure: 'permanent' | 'transient'): Presenter => ({
+      platform: 'console',
+      minUpdateIntervalMs: 0,
+      open: async () => ref,
+      update: async () => {
+        calls++;
+        throw new Error('chat unreachable');
+      },
+      offerForm: async () => undefined,
+      classifyFailure: () => failure,
+    });
+    for (const failure of ['permanent', 'transient'] as const) {
+      const delivery = new Delivery({ logger: silentLogger(), onRef: () => undefined });
+      delivery.addPresenter(refusing(failure));
+      calls = 0;
+      expect(await delivery.push('t', ref, view(100, true))).toEqual({ sent: false, failure, reason: 'chat unreachable' });
+      expect(calls).toBe(1);
+      delivery.close();
+    }
   });
 });

@@ -11,7 +11,7 @@ import type { Store } from '../../src/runtime/store.js';
 import { createStack, testOrigin, type Stack, type StackOptions } from '../helpers/stack.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
 import type { FormView, MessageRef, Origin, TaskView } from '../../src/core/domain/types.js';
-import type { Presenter } from '../../src/core/domain/ports.js';
+import type { Presenter, SendFailure } from '../../src/core/domain/ports.js';
 import type { SimOptions, Simulator } from '../../src/sim/index.js';
 
 export interface Shown {
@@ -25,6 +25,9 @@ export class RecordingPresenter implements Presenter {
   readonly platform = 'console' as const;
   readonly minUpdateIntervalMs = 0;
   readonly messages = new Map<string, Shown>();
+  /** A chat's refusal of a view (thrown instead of showing it); every try is counted in `refusals`. */
+  refuse?: (ref: MessageRef, view: TaskView) => Error | undefined;
+  readonly refusals: TaskView[] = [];
   private next = 1;
   /** Message ids unique across presenters, as a chat's are (two instances on one store must not share ids). */
   private readonly series = Math.floor(Math.random() * 1e6);
@@ -36,6 +39,11 @@ export class RecordingPresenter implements Presenter {
   }
 
   async update(ref: MessageRef, view: TaskView): Promise<void> {
+    const refusal = this.refuse?.(ref, view);
+    if (refusal) {
+      this.refusals.push(view);
+      throw refusal;
+    }
     let shown = this.messages.get(ref.messageId);
     if (!shown) {
       // A message opened by an earlier process (restart tests).
@@ -47,6 +55,11 @@ export class RecordingPresenter implements Presenter {
 
   async offerForm(ref: MessageRef, form: FormView): Promise<void> {
     this.messages.get(ref.messageId)?.forms.push(form);
+  }
+
+  /** Errors with `permanent: true` stand for a chat that refuses for good. */
+  classifyFailure(err: unknown): SendFailure {
+    return (err as { permanent?: boolean } | null)?.permanent ? 'permanent' : 'transient';
   }
 
   /** The views of the message showing `taskId`. */
@@ -72,7 +85,7 @@ export interface CoreStack extends Stack {
   close: () => Promise<void>;
 }
 
-export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOptions; env?: Record<string, string>; storeUrl?: string; simInstance?: Simulator; gate?: StackOptions['gate']; observer?: StackOptions['observer'] } = {}): Promise<CoreStack> {
+export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOptions; env?: Record<string, string>; storeUrl?: string; simInstance?: Simulator; gate?: StackOptions['gate']; observer?: StackOptions['observer']; finalRetry?: StackOptions['finalRetry']; presenter?: RecordingPresenter } = {}): Promise<CoreStack> {
   const stack = await createStack({
     flavour: opts.flavour,
     simOptions: { stepMs: 15, ...opts.sim },
@@ -81,9 +94,10 @@ export async function createCoreStack(opts: { flavour?: Flavour; sim?: SimOption
     sim: opts.simInstance,
     gate: opts.gate,
     observer: opts.observer,
+    finalRetry: opts.finalRetry,
     deferStart: true,
   });
-  const presenter = new RecordingPresenter();
+  const presenter = opts.presenter ?? new RecordingPresenter();
   stack.service.attach(presenter);
   await stack.start();
   const finalOf = async (taskId: string, timeoutMs = 10_000) => {

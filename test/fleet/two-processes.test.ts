@@ -3,17 +3,16 @@
  * One is killed with SIGKILL in the middle of 20 tasks; every result is delivered exactly once,
  * and buttons rendered by the dead process work on the live one.
  */
-import { freePort } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { testRedisUrl } from '../helpers/redis.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram/index.js';
-import type { BotMessage } from '../fakes/telegram/types.js';
-import { killAllBots, spawnBot, type BotProcess } from '../helpers/bot-process.js';
+import { killAllBots } from '../helpers/bot-process.js';
+import { deliverUpdate, gridResultsIn as resultsIn, startTelegramWorker, type TelegramWorker as Worker } from '../helpers/telegram-workers.js';
+import { until } from '../helpers/wait.js';
 
 const REDIS_URL = testRedisUrl(8);
-const WEBHOOK_SECRET = 'fleet-webhook-secret-123';
 let sim: Simulator | undefined;
 let tg: FakeTelegram | undefined;
 
@@ -24,55 +23,12 @@ afterEach(async () => {
   sim = tg = undefined;
 });
 
+const startWorker = (simUrl: string, fake: FakeTelegram): Promise<Worker> =>
+  startTelegramWorker(fake, { STORE_URL: REDIS_URL, FLEET_LOCK_MS: '1500', MJ_BASE_URL: simUrl, MJ_POLL_INTERVAL_MS: '100', BOT_SECRET: 'fleet-e2e-bot-secret-0123456789' });
 
-async function until(pred: () => boolean | Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out: ${label}`);
-}
-
-interface Worker {
-  bot: BotProcess;
-  port: number;
-}
-
-async function startWorker(simUrl: string, tgRoot: string, token: string): Promise<Worker> {
-  const port = await freePort();
-  const bot = spawnBot({
-    TELEGRAM_BOT_TOKEN: token,
-    TELEGRAM_API_ROOT: tgRoot,
-    TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram`,
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    HTTP_PORT: String(port),
-    STORE_URL: REDIS_URL,
-    FLEET_LOCK_MS: '1500',
-    MJ_BASE_URL: simUrl,
-    MJ_FLAVOUR: 'plus',
-    MJ_POLL_INTERVAL_MS: '100',
-    BOT_SECRET: 'fleet-e2e-bot-secret-0123456789',
-    LOG_LEVEL: 'info',
-  });
-  // Ready once the webhook is set (the HTTP server answers /healthz a moment earlier).
-  await until(() => bot.output().includes('telegram webhook set'), 30_000, `worker on ${port}: ${bot.output()}`);
-  await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status).catch(() => 0)) === 200, 30_000, `worker on ${port} healthy`);
-  return { bot, port };
-}
-
-let updateId = 1_000_000;
 async function deliver(worker: Worker, update: object): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${worker.port}/telegram`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
-    body: JSON.stringify({ update_id: updateId++, ...update }),
-  });
-  expect(res.status).toBe(200);
+  expect(await deliverUpdate(worker, update)).toBe(200);
 }
-
-const resultsIn = (fake: FakeTelegram, chatId: number): BotMessage[] =>
-  fake.messages(chatId).filter((m) => m.photo && JSON.stringify(m.replyMarkup ?? {}).includes('"U1"'));
 
 describe('two bot processes on one Redis', () => {
   it('survive a SIGKILL of one of them in the middle of 20 tasks', async () => {
@@ -82,7 +38,7 @@ describe('two bot processes on one Redis', () => {
     sim = await startSimulator({ stepMs: 250, concurrency: 25, queueLimit: 50 });
     tg = await startFakeTelegram({ rateLimits: false });
     const fake = tg;
-    const a = await startWorker(sim.url, fake.apiRoot, fake.token);
+    const a = await startWorker(sim.url, fake);
 
     // A result rendered by worker A before it dies.
     const firstUser = { id: 500, first_name: 'Early', language_code: 'en' };
@@ -99,7 +55,7 @@ describe('two bot processes on one Redis', () => {
     await until(() => sim!.requests.filter((r) => r.path.endsWith('/submit/imagine')).length === 21, 20_000, '20 submits');
     await until(() => sim!.tasks().filter((t) => t.status === 'IN_PROGRESS').length >= 5, 10_000, 'tasks in progress');
     sim.pause();
-    const b = await startWorker(sim.url, fake.apiRoot, fake.token);
+    const b = await startWorker(sim.url, fake);
     await a.bot.kill();
     expect(users.filter((u) => resultsIn(fake, u.id).length > 0)).toHaveLength(0);
     sim.resume();

@@ -7,6 +7,7 @@ import { allCommands, internalButtonsOf } from '../../commands/index.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { MjClient } from '../../src/mj/client.js';
+import type { RetryPolicy } from '../../src/mj/retry.js';
 import type { Flavour } from '../../src/mj/capabilities.js';
 import { createButtonCodec, type ButtonCodec } from '../../src/core/domain/buttons/codec.js';
 import type { AccessControl, ServiceObserver } from '../../src/core/domain/ports.js';
@@ -37,6 +38,8 @@ export interface StackOptions {
   sim?: Simulator;
   /** Don't start the service yet: call `stack.start()` after attaching a presenter. */
   deferStart?: boolean;
+  /** How refused final results are tried again (default: the service's). */
+  finalRetry?: RetryPolicy;
 }
 
 export interface Stack {
@@ -62,7 +65,7 @@ export async function createStack(opts: StackOptions = {}): Promise<Stack> {
   const codec = createButtonCodec({ secret: 'x'.repeat(32), store });
   const config = parseConfig({ MJ_POLL_INTERVAL_MS: '50', STORE_URL: 'memory://', MJ_BASE_URL: sim.url, ...opts.config });
   const gate = typeof opts.gate === 'function' ? opts.gate({ config, store }) : opts.gate;
-  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowOrigins: [sim.url], access: gate, internalButtons: internalButtonsOf(allCommands), observer: opts.observer });
+  const service = new MjService({ config, store, logger: silentLogger(), clientFor: () => client, codec, fetchImage: downloadImage, imageAllowOrigins: [sim.url], access: gate, internalButtons: internalButtonsOf(allCommands), observer: opts.observer, finalRetry: opts.finalRetry });
   // Attach presenters before start(): resumed tasks deliver through them.
   const started = { done: false };
   const start = async () => {

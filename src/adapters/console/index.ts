@@ -44,7 +44,7 @@ export function createConsoleAdapter(deps: AdapterDeps, config: ConsoleConfig): 
   const { service } = deps;
   const commands = config.commands ?? allCommands;
   const screen = new ConsoleScreen(config.output, service, config.outputDir);
-  const presenter = new ConsolePresenter(screen, config.minUpdateIntervalMs ?? 300);
+  const presenter = new ConsolePresenter(screen, deps.state, config.minUpdateIntervalMs ?? 300);
   service.attach(presenter);
   const origin = consoleOrigin(config.userName ?? safeUserName(), deps.locale);
   const locale = (): Promise<Locale> => service.localeOf(origin);

@@ -6,7 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BotError } from '../../errors.js';
-import type { Presenter } from '../../core/domain/ports.js';
+import type { KeyValue, Presenter, SendFailure } from '../../core/domain/ports.js';
+import { RECORD_TTL_MS } from '../../core/domain/records.js';
 import type { ButtonView, FormView, ImageRef, MessageRef, Origin, TaskView } from '../../core/domain/types.js';
 import type { MjService } from '../../core/service/service.js';
 import { matchButton } from './input.js';
@@ -92,9 +93,12 @@ export class ConsolePresenter implements Presenter {
   private next = 1;
   /** Last line printed per message, so repeated identical updates are not printed twice. */
   private readonly lastLine = new Map<string, string>();
-
+  /** Results printed by this process (also when the store could not take the note). */
+  private readonly printedHere = new Set<string>();
   constructor(
     private readonly screen: ConsoleScreen,
+    /** Remembers which tasks' results were printed, so a replayed final view (after a restart) is recognised. */
+    private readonly state: KeyValue,
     readonly minUpdateIntervalMs = 300,
   ) {}
 
@@ -106,6 +110,11 @@ export class ConsolePresenter implements Presenter {
 
   async update(ref: MessageRef, view: TaskView): Promise<void> {
     await this.show(ref, view);
+  }
+
+  /** A terminal never refuses for good. */
+  classifyFailure(): SendFailure {
+    return 'transient';
   }
 
   async offerForm(_ref: MessageRef, form: FormView): Promise<void> {
@@ -122,6 +131,17 @@ export class ConsolePresenter implements Presenter {
       return;
     }
     this.lastLine.delete(ref.messageId);
+    // Message ids restart with the process; task ids do not. (Submit failures have no task.)
+    const printed = view.taskId ? `printed:${view.taskId}` : undefined;
+    if (printed && (this.printedHere.has(printed) || (await this.state.get<boolean>(printed)))) return;
+    await this.print(view);
+    if (!printed) return;
+    this.printedHere.add(printed);
+    // Only a crash between printing and this line can print a result twice (docs/delivery.md).
+    await this.state.set(printed, true, RECORD_TTL_MS).catch(() => undefined);
+  }
+
+  private async print(view: TaskView): Promise<void> {
     if (view.phase !== 'result') {
       this.screen.print(taskLine(view, view.detail ? ` — ${view.detail}` : ''));
       return;

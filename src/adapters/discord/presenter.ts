@@ -11,7 +11,7 @@ import type { Logger } from '../../log.js';
 import type { MjService } from '../../core/service/service.js';
 import { t } from './texts.js';
 import type { FormView, MessageRef, Origin, TaskView } from '../../core/domain/types.js';
-import type { Presenter } from '../../core/domain/ports.js';
+import type { Presenter, SendFailure } from '../../core/domain/ports.js';
 import { fitAttachment } from './images.js';
 import { discordData, withData, type DiscordData } from './origin.js';
 import { buttonRows, offerRows, offerText, taskEmbed } from './render.js';
@@ -23,6 +23,11 @@ const WEBHOOK_GONE = new Set([50027, 10015, 10062, 10008]);
 /** Bot-token edit errors that mean "cannot edit this message": post a new one. */
 const MESSAGE_GONE = new Set([10008, 10003, 50001, 50013, 50005]);
 const KEEP_USED = 2000;
+/**
+ * Errors no retry changes (once the fallbacks above were tried): unknown channel or guild, no
+ * access or permission, a user who does not accept messages from the bot.
+ */
+const CHAT_CLOSED = new Set([10003, 10004, 50001, 50007, 50013]);
 
 export interface PresenterDeps {
   rest: REST;
@@ -99,6 +104,11 @@ export class DiscordPresenter implements Presenter {
     const fresh = await this.render(view, { ...botData, img: undefined });
     const msg = (await this.deps.rest.post(Routes.channelMessages(data.channelId), { body: fresh.body, files: fresh.files })) as APIMessage;
     return withData(ref, msg.id, { ...botData, img: fresh.img });
+  }
+
+  classifyFailure(err: unknown): SendFailure {
+    if (!(err instanceof DiscordAPIError)) return 'transient';
+    return CHAT_CLOSED.has(Number(err.code)) || err.status === 403 ? 'permanent' : 'transient';
   }
 
   async offerForm(ref: MessageRef, form: FormView): Promise<void> {

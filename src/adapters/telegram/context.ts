@@ -32,6 +32,16 @@ export function isMessageGone(err: unknown): boolean {
   return err instanceof GrammyError && /message to edit not found|message to delete not found|MESSAGE_ID_INVALID|message can't be edited|there is no (text|caption|media) in the message/i.test(err.description);
 }
 
+/**
+ * Telegram's answers that no retry changes: the user blocked the bot or deactivated, the bot was
+ * kicked or may not write there, the chat is gone or was upgraded to a supergroup (new id).
+ */
+export function isChatClosed(err: unknown): boolean {
+  if (!(err instanceof GrammyError)) return false;
+  if (err.error_code === 403) return true;
+  return err.error_code === 400 && /chat not found|PEER_ID_INVALID|CHAT_WRITE_FORBIDDEN|have no rights to send|not enough rights|group chat was upgraded|USER_DEACTIVATED|bot was kicked|bot is not a member/i.test(err.description);
+}
+
 /** `reply_parameters` that never fail when the target was deleted. */
 export function replyParams(messageId: number | undefined): { reply_parameters?: { message_id: number; allow_sending_without_reply: true } } {
   return messageId ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {};

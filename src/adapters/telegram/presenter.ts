@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { t } from './texts.js';
 import type { FormView, LoadedImage, MessageRef, Origin, TaskView } from '../../core/domain/types.js';
-import type { Presenter } from '../../core/domain/ports.js';
+import type { Presenter, SendFailure } from '../../core/domain/ports.js';
 import { clipKindFor, inputFile, mediaKindFor, UPLOAD_MAX_BYTES, type MediaKind } from './files.js';
 import { chunks, keyboard, MAX_CAPTION, MAX_TEXT, renderTask } from './render.js';
 import { sendOffer } from './replies.js';
 import { RECORD_TTL_MS } from '../../core/domain/records.js';
-import { isMessageGone, isNotModified, rememberAlias, replyParams, type Shared } from './context.js';
+import { isChatClosed, isMessageGone, isNotModified, rememberAlias, replyParams, type Shared } from './context.js';
 
 /**
  * Where a task message is now. The service keeps the ref of the message first opened; when the
@@ -51,6 +51,9 @@ const REMEMBER_CONTENT = 5000;
 export class TelegramPresenter implements Presenter {
   readonly platform = 'telegram' as const;
   private readonly lastContent = new Map<string, string>();
+  /** Message states the store could not take yet (see remember). */
+  private readonly unsaved = new Map<string, Shown>();
+  private saveTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly shared: Shared,
@@ -97,6 +100,10 @@ export class TelegramPresenter implements Presenter {
     }
   }
 
+  classifyFailure(err: unknown): SendFailure {
+    return isChatClosed(err) ? 'permanent' : 'transient';
+  }
+
   async offerForm(ref: MessageRef, form: FormView): Promise<void> {
     const shown = await this.shown(ref);
     await sendOffer(this.shared, form, ref.chat, replyToOf(ref) ?? shown.messageId);
@@ -128,8 +135,13 @@ export class TelegramPresenter implements Presenter {
     if (shown.kind === 'text') {
       // Telegram cannot turn a text message into a photo or video: send the media, then remove the text.
       const sent = await this.sendMedia(chatId, media, view, markup, replyToOf(ref));
+      const next: Shown = { messageId: sent.messageId, kind: media.kind, img: media.key, finalButtons: view.final ? view.rows.flat().length : undefined };
+      // Remember the new message before anything else: a replay after a crash edits it instead of
+      // sending another photo (the only window left is the send call itself, docs/delivery.md).
+      await this.remember(ref, next, view);
+      await this.followUp(chatId, sent.messageId, view, sent.overflow);
       await this.shared.api.deleteMessage(chatId, messageId).catch(() => undefined);
-      return { messageId: sent, kind: media.kind, img: media.key };
+      return next;
     }
     const { html, overflow } = renderTask(view, MAX_CAPTION);
     if (shown.img === media.key) {
@@ -153,8 +165,9 @@ export class TelegramPresenter implements Presenter {
     if (note) view = { ...view, detail: view.detail ? `${view.detail}\n${note}` : note };
     const markup = keyboard(view.rows);
     if (media) {
-      const messageId = await this.sendMedia(chatId, media, view, markup, replyToOf(ref));
-      return { messageId, kind: media.kind, img: media.key };
+      const sent = await this.sendMedia(chatId, media, view, markup, replyToOf(ref));
+      await this.followUp(chatId, sent.messageId, view, sent.overflow);
+      return { messageId: sent.messageId, kind: media.kind, img: media.key };
     }
     const { html, overflow } = renderTask(view, MAX_TEXT);
     const sent = await this.shared.api.sendMessage(chatId, html, { parse_mode: 'HTML', reply_markup: markup, ...replyParams(replyToOf(ref)) });
@@ -162,8 +175,8 @@ export class TelegramPresenter implements Presenter {
     return { messageId: sent.message_id, kind: 'text' };
   }
 
-  /** Send the task's media with its caption and buttons; returns the new message's id. */
-  private async sendMedia(chatId: number, media: Media, view: TaskView, markup: InlineKeyboardMarkup | undefined, replyTo: number | undefined): Promise<number> {
+  /** Send the task's media with its caption and buttons as a new message; the caller sends the `overflow` text after it. */
+  private async sendMedia(chatId: number, media: Media, view: TaskView, markup: InlineKeyboardMarkup | undefined, replyTo: number | undefined): Promise<{ messageId: number; overflow?: string }> {
     const { html, overflow } = renderTask(view, MAX_CAPTION);
     const opts = { caption: html, parse_mode: 'HTML' as const, reply_markup: markup, ...replyParams(replyTo) };
     const file = inputFile(media.file);
@@ -174,8 +187,7 @@ export class TelegramPresenter implements Presenter {
       : media.kind === 'animation' ? await api.sendAnimation(chatId, file, opts)
       : await api.sendDocument(chatId, file, opts);
     this.markShown(chatId, sent.message_id, html, markup);
-    await this.followUp(chatId, sent.message_id, view, overflow);
-    return sent.message_id;
+    return { messageId: sent.message_id, overflow };
   }
 
   /**
@@ -235,15 +247,44 @@ export class TelegramPresenter implements Presenter {
   }
 
   private async shown(ref: MessageRef): Promise<Shown> {
+    const unsaved = this.unsaved.get(shownKey(ref));
+    if (unsaved) return unsaved;
     const saved = await this.shared.state.get<Shown>(shownKey(ref));
     return saved ?? { messageId: Number(ref.messageId), kind: 'text' };
   }
 
+  /**
+   * Remember what the message shows now. The message was sent already: if the store cannot take
+   * it (Redis down), keep it here and save it as soon as the store is back — a replay must find
+   * it, or the result would be posted a second time.
+   */
   private async remember(ref: MessageRef, next: Shown, view: TaskView): Promise<void> {
-    await this.shared.state.set(shownKey(ref), next, RECORD_TTL_MS);
+    const key = shownKey(ref);
+    try {
+      await this.shared.state.set(key, next, RECORD_TTL_MS);
+      this.unsaved.delete(key);
+    } catch (err) {
+      this.shared.logger.warn({ err, taskId: view.taskId }, 'could not save what a message shows; keeping it until the store is back');
+      this.unsaved.set(key, next);
+      this.saveLater();
+    }
     if (next.messageId !== Number(ref.messageId)) await rememberAlias(this.shared, ref.chat, String(next.messageId), view.taskId);
   }
+
+  private saveLater(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void Promise.all([...this.unsaved].map(([key, shown]) => this.shared.state.set(key, shown, RECORD_TTL_MS).then(() => this.unsaved.get(key) === shown && this.unsaved.delete(key), () => undefined))).then(() => {
+        if (this.unsaved.size > 0) this.saveLater();
+      });
+    }, SAVE_RETRY_MS);
+    this.saveTimer.unref?.();
+  }
 }
+
+/** How often states that could not be saved are tried again. */
+const SAVE_RETRY_MS = 500;
 
 function shownKey(ref: MessageRef): string {
   return `shown:${ref.chat.chatId}:${ref.messageId}`;

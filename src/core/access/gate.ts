@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { ParkedJob } from '../domain/jobs.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { JobSpec } from '../domain/jobs.js';
-import type { AccessControl, Admission, ResumedJob, StoreKey, Transaction } from '../domain/ports.js';
+import type { AccessControl, Admission, DeliveryOutcome, ResumedJob, StoreKey, Transaction } from '../domain/ports.js';
 import { SettingsStore } from '../domain/stores.js';
 import type { ChatRef, Origin } from '../domain/types.js';
 import { admitAll, emptyBook, enqueue, inFlightOf, pruneClocks, purge, runningIn, waitingIn, type BookJob, type BookState } from './book.js';
@@ -97,13 +97,14 @@ export class AccessGate implements AccessControl {
     return new Ticket(this, job);
   }
 
-  async finished(record: TaskRecord): Promise<void> {
+  async finished(record: TaskRecord, delivery: DeliveryOutcome): Promise<void> {
     const now = this.now();
     const outcome = {
       taskId: record.taskId,
       user: userKeyOf(record.chat.platform, record.owner.userId),
       name: record.owner.name,
-      success: record.status === 'SUCCESS' && !record.failure,
+      // A result the chat never got is not charged (docs/delivery.md).
+      success: delivery === 'delivered' && record.status === 'SUCCESS' && !record.failure,
       drawn: record.kind !== 'describe' && record.kind !== 'shorten' && Boolean(record.task?.imageUrl),
       chatKey: chatKeyOf(record.chat),
       dailyQuota: this.deps.config.DAILY_QUOTA,

@@ -72,8 +72,12 @@ export type MjPort = Pick<
 export interface JobGate {
   /** Before anything is shown: reserve the job's share of the quota and caps, or throw BotError FORBIDDEN / QUOTA_EXCEEDED. */
   check(origin: Origin, spec: JobSpec): Promise<Admission>;
-  /** The task ended: free its slot; count it against quotas only if it succeeded. */
-  finished(record: TaskRecord): Promise<void>;
+  /**
+   * The task's message is settled: free its slot; count it against quotas only if it succeeded
+   * and its result was `delivered` (an `undeliverable` result is never charged). Called once per
+   * task, after delivery — not when the proxy finished (docs/delivery.md).
+   */
+  finished(record: TaskRecord, outcome: DeliveryOutcome): Promise<void>;
   /** Start following the lines; `resume` runs jobs this process takes over from a stopped one (or from before a restart). */
   start(resume: (job: ResumedJob) => Promise<void>): Promise<void>;
   /** Stop; jobs still waiting here stay in the store for whichever process runs next. */
@@ -120,7 +124,24 @@ export type AccessControl = JobGate & AccessBook;
 
 // === Showing tasks (implemented by each adapter)
 
-/** Implemented by each adapter; the service drives every task message through it. */
+/** How a task's message ended: its final view reached the chat, or the chat refused it for good. */
+export type DeliveryOutcome = 'delivered' | 'undeliverable';
+
+/**
+ * How a platform refused a message. `permanent`: this chat will never take it (the bot was
+ * blocked, kicked, the chat is gone) — the result becomes undeliverable at once. `transient`:
+ * anything else (network, 5xx, rate limits) — tried again with backoff, a bounded number of times.
+ */
+export type SendFailure = 'permanent' | 'transient';
+
+/**
+ * Implemented by each adapter; the service drives every task message through it.
+ *
+ * Replay contract: `update` with a final view may be called again for the same message after a
+ * crash or a lost fleet lock. It must then edit the same message or recognise that it already
+ * shows that result — never post a second result. Only where the platform cannot tell whether a
+ * send landed (a crash inside the send call) may one duplicate appear (docs/delivery.md).
+ */
 export interface Presenter {
   readonly platform: Platform;
   /** Create the task's message in answer to `origin`; returns a ref stored with the task. */
@@ -131,20 +152,28 @@ export interface Presenter {
   offerForm(ref: MessageRef, form: FormView): Promise<void>;
   /** Minimum gap between two non-final updates of one message (coalescing). */
   readonly minUpdateIntervalMs: number;
+  /** Sort an error thrown by `open`, `update` or `offerForm` (see SendFailure). */
+  classifyFailure(err: unknown): SendFailure;
 }
 
 // === Several processes (implemented on Redis by src/runtime/fleet.ts)
 
 /** What the service offers the fleet: follow a task here, apply a snapshot, list open tasks. */
 export interface FleetHost {
-  /** Track the task in this process; resolves once it is done here (delivered, or no longer ours). */
+  /** Track the task in this process; resolves once it is settled here (delivered, undeliverable, or released). */
   follow(taskId: string): Promise<void>;
   /** Is this process tracking the task right now? */
   owns(taskId: string): boolean;
-  /** Apply a snapshot of a task this process owns. */
+  /** Apply a snapshot of a task this process owns (the fleet checked the lock just before). */
   apply(task: Task): Promise<'applied' | 'ignored' | 'unknown'>;
-  /** Every open task of the fleet (for the one batch poll per tick). */
+  /** This process lost the task's lock: stop following it here, deliver nothing more. */
+  release(taskId: string): void;
+  /** Open tasks of the fleet the proxy has not finished (for the one batch poll per tick). */
+  pollIds(): Promise<string[]>;
+  /** Every open task of the fleet, finished ones waiting for delivery included. */
   openIds(): Promise<string[]>;
+  /** Redis came back without its data: save again every task this process follows; returns their ids. */
+  restore(): Promise<string[]>;
 }
 
 /** Distributes tracking over the processes that share one store. */
@@ -154,6 +183,12 @@ export interface TaskFleet {
   track(taskId: string): Promise<void>;
   /** Route a task snapshot (notify) to whichever process owns it. */
   route(task: Task): Promise<'applied' | 'ignored' | 'unknown' | 'published'>;
+  /**
+   * Fencing: does this process still hold the task's lock? Compared in Redis (the lock's token
+   * against the one this process got), immediately before every delivery. False = another
+   * process took the task over (this one was paused or cut off past the lock time).
+   */
+  holds(taskId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -22,9 +22,12 @@ export interface TaskRecord {
   queuePosition?: number;
   submittedAt: number;
   deadline: number;
+  /** The proxy reported a terminal status (or the bot gave the task up). */
   finished: boolean;
-  /** The final view was handed to the presenter (never deliver twice). */
-  delivered: boolean;
+  /** Where the task's message is in its life (persisted; see docs/delivery.md). */
+  stage: MessageStage;
+  /** Final-view delivery attempts that failed, and when the next one is due. */
+  delivery?: DeliveryAttempts;
   parentTaskId?: string;
   customId?: string;
   /** Answer to send to /mj/submit/modal as soon as the task shows MODAL (relays hide code 21). */
@@ -37,6 +40,37 @@ export interface TaskRecord {
   task?: Task;
   /** Failure code and detail when finished unsuccessfully. */
   failure?: { code: string; detail?: string };
+}
+
+/**
+ * The life of a task's message: `submitted` → `progress` → `final-ready` (the result is known, not
+ * yet in the chat) → `delivered` | `undeliverable` (the chat refused it for good). A task stays
+ * open — resumed after a restart, followed in the fleet — until its stage is one of the last two.
+ */
+export type MessageStage = 'submitted' | 'progress' | 'final-ready' | 'delivered' | 'undeliverable';
+
+export interface DeliveryAttempts {
+  /** Failed attempts so far. */
+  failures: number;
+  /** Epoch ms of the next attempt (absent = at once). */
+  nextAt?: number;
+  /** Why the last attempt failed (log-safe, for /history and operators). */
+  lastError?: string;
+  /** A fleet process started sending the final view then (epoch ms); `by` names the process. */
+  sending?: { at: number; by: string };
+}
+
+/** The final view reached the chat, or never will: nothing is left to do for this task. */
+export function isSettled(record: Pick<TaskRecord, 'stage'>): boolean {
+  return record.stage === 'delivered' || record.stage === 'undeliverable';
+}
+
+/** Records written before stages existed carried `delivered: boolean`; read them as stages. */
+export function withStage(record: TaskRecord & { delivered?: boolean }): TaskRecord {
+  if (record.stage) return record;
+  record.stage = record.delivered ? 'delivered' : record.finished ? 'final-ready' : 'progress';
+  delete record.delivered;
+  return record;
 }
 
 /** Keep finished records long enough for buttons to work for months. */

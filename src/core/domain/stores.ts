@@ -1,33 +1,48 @@
 /**
  * The core's persistent data over the Store port: task records (namespace 'task') and which
  * tasks are still open ('open'), form steps ('form'), user and chat settings ('user', 'chat').
- * Records are written before the user is told anything, so a restart loses nothing.
+ * Records are written before the user is told anything, so a restart loses nothing. A task is
+ * open until its final view was delivered or declared undeliverable, not merely until it finished.
  */
 import { FORM_KEEP_MS, FORM_TTL_MS, type FormRecord } from './forms.js';
 import type { Store } from './ports.js';
-import { RECORD_TTL_MS, type TaskRecord } from './records.js';
+import { isSettled, RECORD_TTL_MS, withStage, type TaskRecord } from './records.js';
 import { UserSettingsSchema, type ChatSettings, type UserSettings } from './settings.js';
 import type { ChatRef, Locale, MessageRef, Platform } from './types.js';
 
 export class RecordStore {
   constructor(private readonly store: Store) {}
 
-  get(taskId: string): Promise<TaskRecord | undefined> {
-    return this.store.get<TaskRecord>('task', taskId);
+  async get(taskId: string): Promise<TaskRecord | undefined> {
+    const record = await this.store.get<TaskRecord>('task', taskId);
+    return record ? withStage(record) : undefined;
   }
 
   async save(record: TaskRecord): Promise<void> {
     await this.store.set('task', record.taskId, record, RECORD_TTL_MS);
-    if (record.finished) await this.store.delete('open', record.taskId);
-    else await this.store.set('open', record.taskId, { deadline: record.deadline });
+    if (isSettled(record)) await this.store.delete('open', record.taskId);
+    else await this.store.set<OpenEntry>('open', record.taskId, { deadline: record.deadline, finished: record.finished });
   }
 
-  /** Ids of tasks that were still open when the process last stopped. */
+  /** Ids of tasks still open (not finished, or finished but their result not yet delivered). */
   async openIds(): Promise<string[]> {
     const ids: string[] = [];
-    for await (const [id] of this.store.entries<{ deadline: number }>('open')) ids.push(id);
+    for await (const [id] of this.store.entries<OpenEntry>('open')) ids.push(id);
     return ids;
   }
+
+  /** Ids of open tasks the proxy still has to finish (the ones worth polling). */
+  async unfinishedIds(): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const [id, entry] of this.store.entries<OpenEntry>('open')) if (!entry.finished) ids.push(id);
+    return ids;
+  }
+}
+
+/** What the 'open' namespace keeps per task. */
+interface OpenEntry {
+  deadline: number;
+  finished?: boolean;
 }
 
 export class FormStore {

@@ -14,6 +14,7 @@ import type { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '.
 import type { ImageRef, LoadedImage, Locale, Origin, Reply } from '../domain/types.js';
 import type { Delivery } from './delivery.js';
 import type { MessageIndex } from './message-index.js';
+import type { Outbox } from './outbox.js';
 import type { Tracker } from './tracker.js';
 import type { Owned } from './visibility.js';
 import type { ImageUploads } from './uploads.js';
@@ -41,6 +42,8 @@ export interface ServiceContext {
   readonly delivery: Delivery;
   /** Images uploaded once per content where the flavour uploads. */
   readonly uploads: ImageUploads;
+  /** Final results, delivered and retried on their own schedule. */
+  readonly outbox: Outbox;
   readonly fleet?: TaskFleet;
   /** notifyHook URL to send with submits (unset = polling only). */
   readonly notifyHook?: string;

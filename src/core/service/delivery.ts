@@ -1,11 +1,15 @@
 /**
  * Hands task views to the adapters, coalescing per message: while an update is in flight or
  * the message was updated less than `presenter.minUpdateIntervalMs` ago, only the newest view is
- * kept. Final views skip the interval and are retried until they get through.
+ * kept. Final views skip the interval. Every view is tried once here; retrying a final view that
+ * failed is the outbox's job (outbox.ts), on its own schedule.
  */
 import type { Logger } from '../../log.js';
 import type { MessageRef, TaskView } from '../domain/types.js';
-import type { Presenter } from '../domain/ports.js';
+import type { Presenter, SendFailure } from '../domain/ports.js';
+
+/** What became of a view handed over: shown, or refused (and how). */
+export type SendResult = { sent: true } | { sent: false; failure: SendFailure; reason: string };
 
 interface Slot {
   ref: MessageRef;
@@ -13,15 +17,13 @@ interface Slot {
   inFlight?: Promise<void>;
   timer?: NodeJS.Timeout;
   lastAt: number;
-  waiters: ((sent: boolean) => void)[];
+  waiters: ((result: SendResult) => void)[];
 }
 
 export interface DeliveryOptions {
   logger: Logger;
   /** Called when a presenter replaced the message (new ref to persist). */
   onRef: (key: string, ref: MessageRef) => Promise<void> | void;
-  finalRetries?: number;
-  retryDelayMs?: number;
 }
 
 export class Delivery {
@@ -39,8 +41,8 @@ export class Delivery {
     return this.presenters.get(platform);
   }
 
-  /** Queue `view` for the message `ref`; resolves to true once it (or a newer view) was handed over, false if it could not be. */
-  push(key: string, ref: MessageRef, view: TaskView): Promise<boolean> {
+  /** Queue `view` for the message `ref`; resolves once it (or a newer view) was shown, or refused. */
+  push(key: string, ref: MessageRef, view: TaskView): Promise<SendResult> {
     let slot = this.slots.get(key);
     if (!slot) {
       slot = { ref, lastAt: 0, waiters: [] };
@@ -49,7 +51,7 @@ export class Delivery {
     slot.ref = ref;
     // A final view is never replaced by a later non-final one (out-of-order callers).
     if (!(slot.pending?.final && !view.final)) slot.pending = view;
-    const done = new Promise<boolean>((resolve) => slot.waiters.push(resolve));
+    const done = new Promise<SendResult>((resolve) => slot.waiters.push(resolve));
     this.schedule(key, slot);
     return done;
   }
@@ -78,41 +80,39 @@ export class Delivery {
     }
     slot.pending = undefined;
     const waiters = slot.waiters.splice(0);
-    let sent = false;
+    let result: SendResult = { sent: false, failure: 'transient', reason: 'not sent' };
     slot.inFlight = this.send(key, slot, view)
-      .then((ok) => {
-        sent = ok;
+      .then((r) => {
+        result = r;
       })
       .finally(() => {
         slot.inFlight = undefined;
         slot.lastAt = Date.now();
-        for (const resolve of waiters) resolve(sent);
+        for (const resolve of waiters) resolve(result);
         if (slot.pending) this.schedule(key, slot);
         else if (view.final) this.slots.delete(key);
       });
   }
 
-  private async send(key: string, slot: Slot, view: TaskView): Promise<boolean> {
+  private async send(key: string, slot: Slot, view: TaskView): Promise<SendResult> {
     const presenter = this.presenters.get(slot.ref.chat.platform);
     if (!presenter) {
       this.opts.logger.warn({ key, platform: slot.ref.chat.platform }, 'no presenter for platform; update dropped');
-      return false;
+      return { sent: false, failure: 'transient', reason: `no presenter for ${slot.ref.chat.platform}` };
     }
-    const attempts = view.final ? (this.opts.finalRetries ?? 5) : 1;
-    for (let attempt = 1; attempt <= attempts && !this.closed; attempt++) {
-      try {
-        const newRef = await presenter.update(slot.ref, view);
-        if (newRef) {
-          slot.ref = newRef;
-          await this.opts.onRef(key, newRef);
-        }
-        return true;
-      } catch (err) {
-        this.opts.logger.warn({ key, err, attempt, final: view.final }, 'presenter update failed');
-        if (attempt < attempts) await sleep((this.opts.retryDelayMs ?? 1000) * attempt);
+    if (this.closed) return { sent: false, failure: 'transient', reason: 'shutting down' };
+    try {
+      const newRef = await presenter.update(slot.ref, view);
+      if (newRef) {
+        slot.ref = newRef;
+        await this.opts.onRef(key, newRef);
       }
+      return { sent: true };
+    } catch (err) {
+      const failure = classify(presenter, err);
+      this.opts.logger.warn({ key, err, final: view.final, failure }, 'presenter update failed');
+      return { sent: false, failure, reason: err instanceof Error ? err.message : String(err) };
     }
-    return false;
   }
 
   /** Wait for everything queued to be handed over (used on shutdown and in tests). */
@@ -128,6 +128,15 @@ export class Delivery {
   close(): void {
     this.closed = true;
     for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
+  }
+}
+
+/** A presenter's own verdict; a classifier that throws counts as transient. */
+function classify(presenter: Presenter, err: unknown): SendFailure {
+  try {
+    return presenter.classifyFailure(err);
+  } catch {
+    return 'transient';
   }
 }
 

@@ -7,11 +7,12 @@
  */
 import { toBotError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import type { RetryPolicy } from '../../mj/retry.js';
 import type { SpeedMode, Task } from '../../mj/schemas.js';
 import type { ButtonCodec } from '../domain/buttons/codec.js';
 
 import type { JobSpec } from '../domain/jobs.js';
-import type { AccessControl, Admission, FleetHost, ImageFetcher, JobGate, MjPort, Presenter, ServiceObserver, Store, TaskFleet } from '../domain/ports.js';
+import type { AccessControl, Admission, ImageFetcher, JobGate, MjPort, Presenter, ServiceObserver, Store, TaskFleet } from '../domain/ports.js';
 import { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '../domain/stores.js';
 import { type UserSettings } from '../domain/settings.js';
 import type { ChatRef, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Reply } from '../domain/types.js';
@@ -19,6 +20,7 @@ import { errorText } from '../domain/views.js';
 import { adminChange, adminReport, isAdmin, queueReport, type AdminChange, type AdminOutcome } from './admin.js';
 import type { ServiceConfig, ServiceContext } from './context.js';
 import { Delivery } from './delivery.js';
+import { fleetHost } from './fleet-host.js';
 import { MessageIndex } from './message-index.js';
 import { reportInterruptedSubmits } from './pending-submits.js';
 import { answerForm, cancelForm } from './form-steps.js';
@@ -28,8 +30,9 @@ import { gallery, history, seedOf, taskCard, type GalleryItem, type HistoryItem,
 import { resumeJob } from './resume.js';
 import { submit } from './submit.js';
 import { loadTaskImage, type TaskImageOptions } from './task-image.js';
+import { Outbox } from './outbox.js';
 import { Tracker, type IngestResult } from './tracker.js';
-import { onUpdate } from './updates.js';
+import { finalView, onUpdate } from './updates.js';
 import { ImageUploads } from './uploads.js';
 import { mayPress, maySee, type VisibilityDeps } from './visibility.js';
 
@@ -77,11 +80,15 @@ export interface ServiceDeps {
   observer?: ServiceObserver;
   /** Secret values never to show users (a proxy may echo its key in failure texts). */
   secrets?: readonly string[];
+  /** How often and how far apart a refused final result is tried again (default: outbox.ts). */
+  finalRetry?: RetryPolicy;
   now?: () => number;
 }
 
 /** Largest clip downloaded for a chat (Telegram's bots may upload 50 MB; smaller platform limits are the adapters' to check). */
 export const MAX_CLIP_BYTES = 50 * 1024 * 1024;
+/** How long stopping waits for a poll and for results in flight before it gives up on them. */
+const STOP_GRACE_MS = 5000;
 
 export class MjService {
   private readonly ctx: ServiceContext;
@@ -89,6 +96,7 @@ export class MjService {
   private readonly delivery: Delivery;
   /** Work that goes on after its caller was answered (jobs waiting in line). */
   private readonly background = new Set<Promise<unknown>>();
+  private readonly outbox: Outbox;
 
   constructor(private readonly deps: ServiceDeps) {
     const { store, logger } = deps;
@@ -114,8 +122,8 @@ export class MjService {
     const client = deps.clientFor();
     this.tracker = new Tracker({
       client: {
-        listByCondition: (ids) => client.listByCondition(ids),
-        fetch: (id) => client.fetch(id),
+        listByCondition: (ids, signal) => client.listByCondition(ids, { signal }),
+        fetch: (id, signal) => client.fetch(id, { signal }),
         supportsList: async () => (await client.capabilities()).listByCondition,
       },
       records,
@@ -130,6 +138,19 @@ export class MjService {
       const observer = deps.observer;
       this.tracker.onFinished((record) => observer.taskFinished(record));
     }
+    const gate = deps.access ?? openGate;
+    const codec = deps.codec;
+    this.outbox = new Outbox({
+      records,
+      tracker: this.tracker,
+      delivery: this.delivery,
+      gate,
+      fleet: deps.fleet,
+      logger,
+      finalView: (record) => finalView({ clientFor: deps.clientFor, codec }, record),
+      retry: deps.finalRetry,
+      now,
+    });
     this.ctx = {
       config: deps.config,
       logger,
@@ -140,16 +161,18 @@ export class MjService {
       chatSettings,
       messages,
       codec: deps.codec,
-      gate: deps.access ?? openGate,
+      gate,
       access: deps.access,
       tracker: this.tracker,
       delivery: this.delivery,
       uploads: new ImageUploads(store, logger),
+      outbox: this.outbox,
       fleet: deps.fleet,
       notifyHook: deps.notifyHook,
       clientFor: deps.clientFor,
       now,
-      localeOf: (origin) => settings.locale(origin.chat.platform, origin.actor.userId, origin.actor.locale),
+      // With the store unreachable, answer in the language the platform reports rather than not at all.
+      localeOf: (origin) => settings.locale(origin.chat.platform, origin.actor.userId, origin.actor.locale).catch(() => origin.actor.locale),
       errorReply: (locale, err) => this.errorReply(locale, err),
       maySee: (item, origin) => maySee(visibility, item, origin),
       mayPress: (item, origin) => mayPress(visibility, item, origin),
@@ -176,22 +199,25 @@ export class MjService {
   /** Resume tracking what was open before a restart, then poll. In a fleet, the fleet hands tasks back instead. */
   async start(): Promise<void> {
     const fleet = this.ctx.fleet;
-    if (fleet) await fleet.start(this.fleetHost());
+    if (fleet) await fleet.start(fleetHost({ records: this.ctx.records, tracker: this.tracker, outbox: this.outbox }));
     const resumed = await this.tracker.start({ resume: !fleet });
     if (resumed.length) this.ctx.logger.info({ tasks: resumed.length }, 'resumed open tasks');
+    // Results that were ready but not yet in their chats when the process stopped.
+    for (const record of resumed) if (record.finished) this.outbox.schedule(record);
     await reportInterruptedSubmits(this.ctx.store, this.delivery);
     // Jobs left waiting in a chat's line by a stopped process continue here.
     await this.ctx.gate.start((job) => resumeJob(this.ctx, job));
   }
 
-  /** Stop following tasks and let results in flight reach their chats. */
+  /** Stop following tasks and let results in flight reach their chats, within a bound. */
   async stop(): Promise<void> {
     // Jobs still waiting in line stay in the store for the next start (or another process).
     await this.ctx.gate.close();
-    await Promise.allSettled([...this.background]);
+    await within(Promise.allSettled([...this.background]), STOP_GRACE_MS);
     this.tracker.stop();
-    await this.tracker.idle();
-    await this.delivery.drain();
+    await within(this.tracker.idle(), STOP_GRACE_MS);
+    await within(this.outbox.stop(), STOP_GRACE_MS);
+    await within(this.delivery.drain(), STOP_GRACE_MS);
     this.delivery.close();
   }
 
@@ -211,13 +237,14 @@ export class MjService {
   }
 
   /** Wait until every view queued for the chats was handed over. */
-  flush(): Promise<void> {
-    return this.delivery.drain();
+  async flush(): Promise<void> {
+    await this.outbox.idle();
+    await this.delivery.drain();
   }
 
   /** Counters for metrics, tests and benchmarks. */
-  diagnostics(): { tracked: number; pollRequests: number } {
-    return { tracked: this.tracker.size, pollRequests: this.tracker.pollRequests };
+  diagnostics(): { tracked: number; pollRequests: number; finalsWaiting: number } {
+    return { tracked: this.tracker.size, pollRequests: this.tracker.pollRequests, finalsWaiting: this.outbox.size };
   }
 
   // === Users, languages, errors
@@ -384,20 +411,15 @@ export class MjService {
       logger: deps.logger,
     };
   }
+}
 
-  // === Several processes
-
-  private fleetHost(): FleetHost {
-    return {
-      follow: async (taskId) => {
-        const record = await this.ctx.records.get(taskId);
-        if (!record || (record.finished && record.delivered)) return;
-        this.tracker.add(record);
-        await this.tracker.whenDone(taskId);
-      },
-      owns: (taskId) => this.tracker.get(taskId) !== undefined,
-      apply: (task) => this.tracker.ingest(task),
-      openIds: () => this.ctx.records.openIds(),
-    };
-  }
+/** Wait for `work`, but no longer than `ms` (shutdown must end even when a peer hangs). */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+  await Promise.race([work.catch(() => undefined), bound]);
+  clearTimeout(timer);
 }

@@ -108,7 +108,7 @@ export async function send(ctx: ServiceContext, job: ParkedJob, spec: JobSpec, r
     submittedAt: now,
     deadline: now + ctx.config.MJ_TASK_TIMEOUT_MS,
     finished: false,
-    delivered: false,
+    stage: 'submitted',
     parentTaskId: spec.kind === 'action' ? spec.parentTaskId : undefined,
     customId: spec.kind === 'action' ? spec.customId : undefined,
     pendingModal: spec.kind === 'action' ? spec.pendingModal : undefined,

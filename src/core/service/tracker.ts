@@ -2,18 +2,20 @@
  * Follows every open task to a terminal state. Two sources feed it at once: notifyHook callbacks
  * (`ingest`) and polling (`tick`: one list-by-condition request per 100 open tasks, per-task
  * fetch only where the proxy has no batch endpoint). Updates are applied monotonically, so
- * duplicates and out-of-order callbacks never move a task backwards or finish it twice.
+ * duplicates and out-of-order callbacks never move a task backwards or finish it twice. A
+ * finished task stays here until the outbox settles its delivery (`settle`); polling skips it.
  */
 import { scrub, type Logger } from '../../log.js';
 import type { Task } from '../../mj/schemas.js';
-import { isTerminal, parsePercent, rankOf, type TaskRecord } from '../domain/records.js';
+import { isSettled, isTerminal, parsePercent, rankOf, type TaskRecord } from '../domain/records.js';
 import type { RecordStore } from '../domain/stores.js';
 
 export type UpdateKind = 'progress' | 'final' | 'modal';
 
 export interface TrackerClient {
-  listByCondition(ids: string[]): Promise<Task[]>;
-  fetch(taskId: string): Promise<Task | undefined>;
+  /** `signal` aborts the request (shutdown). */
+  listByCondition(ids: string[], signal?: AbortSignal): Promise<Task[]>;
+  fetch(taskId: string, signal?: AbortSignal): Promise<Task | undefined>;
   supportsList(): Promise<boolean>;
 }
 
@@ -42,6 +44,8 @@ export class Tracker {
   private readonly doneWaiters = new Map<string, (() => void)[]>();
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
+  /** Aborts the polling requests of the current tick on stop, so shutdown never waits for a slow proxy. */
+  private aborter = new AbortController();
   private stopped = true;
   /** Proxy requests made by polling (for tests and benchmarks). */
   pollRequests = 0;
@@ -77,12 +81,12 @@ export class Tracker {
     return [...this.open.keys()];
   }
 
-  /** Follow a (saved) record. */
+  /** Follow a (saved) record until it is settled. */
   add(record: TaskRecord): void {
-    if (!record.finished || !record.delivered) this.open.set(record.taskId, record);
+    if (!isSettled(record)) this.open.set(record.taskId, record);
   }
 
-  /** Resolves once the task is finished and its result delivered (or it is no longer followed here). */
+  /** Resolves once the task's result is delivered or undeliverable (or it is no longer followed here). */
   whenDone(taskId: string): Promise<void> {
     if (!this.open.has(taskId)) return Promise.resolve();
     return new Promise((resolve) => {
@@ -92,7 +96,16 @@ export class Tracker {
     });
   }
 
-  /** Stop following a task (delivered, or handed to another process). */
+  /** The task's delivery is settled (delivered or undeliverable): stop following it. */
+  settle(taskId: string): void {
+    this.drop(taskId);
+  }
+
+  /** Another process owns the task now (fleet): stop following it here. */
+  release(taskId: string): void {
+    this.drop(taskId);
+  }
+
   private drop(taskId: string): void {
     this.open.delete(taskId);
     this.missing.delete(taskId);
@@ -112,6 +125,7 @@ export class Tracker {
   /** Load open tasks from the store and start polling. Returns the records that resumed. */
   async start(opts: { resume?: boolean } = {}): Promise<TaskRecord[]> {
     this.stopped = false;
+    this.aborter = new AbortController();
     const resumed: TaskRecord[] = [];
     for (const id of opts.resume === false ? [] : await this.opts.records.openIds()) {
       const record = await this.opts.records.get(id);
@@ -128,6 +142,7 @@ export class Tracker {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.aborter.abort(new Error('tracker stopped'));
   }
 
   /** Wait for the current tick (if any). */
@@ -184,14 +199,23 @@ export class Tracker {
     let kind: UpdateKind = status === 'MODAL' ? 'modal' : 'progress';
     if (isTerminal(status)) {
       record.finished = true;
+      record.stage = 'final-ready';
       kind = 'final';
       if (status !== 'SUCCESS') record.failure = classifyFailure(task, this.opts.secrets ?? []);
-    }
+    } else if (status !== 'MODAL') record.stage = 'progress';
     await this.opts.records.save(record);
     if (kind === 'final') this.emitFinished(record);
     await this.opts.onUpdate(record, kind);
-    if (record.finished && record.delivered) this.drop(record.taskId);
     return 'applied';
+  }
+
+  /** One task's failure (a store error while saving it) never costs the others their update. */
+  private async ingestSafely(task: Task): Promise<void> {
+    try {
+      await this.ingest(task);
+    } catch (err) {
+      this.opts.logger.warn({ err, taskId: task.id }, 'could not apply a task update; the next poll tries again');
+    }
   }
 
   /** Fail a task that ran past its deadline (and any other local failure). */
@@ -206,12 +230,12 @@ export class Tracker {
   async failRecord(record: TaskRecord, code: string, detail?: string): Promise<void> {
     if (record.finished) return;
     record.finished = true;
+    record.stage = 'final-ready';
     record.failure = { code, detail };
     record.rank = 5;
     await this.opts.records.save(record);
     this.emitFinished(record);
     await this.opts.onUpdate(record, 'final');
-    if (record.delivered) this.drop(record.taskId);
   }
 
   /** One polling round for every open task. */
@@ -219,13 +243,8 @@ export class Tracker {
     const now = this.now();
     const pending: TaskRecord[] = [];
     for (const record of this.open.values()) {
-      if (record.finished) {
-        // Finished but not yet delivered (crash in between): deliver again.
-        // Re-check under the lock: an apply in flight may be delivering it right now.
-        if (!record.delivered) await this.withLock(record.taskId, async () => (record.delivered ? undefined : this.opts.onUpdate(record, 'final')));
-        if (record.delivered) this.drop(record.taskId);
-        continue;
-      }
+      // A finished task waits for the outbox (its own schedule), never for this loop.
+      if (record.finished) continue;
       if (now > record.deadline) {
         await this.fail(record.taskId, 'MJ_TASK_TIMEOUT');
         continue;
@@ -246,10 +265,10 @@ export class Tracker {
     for (let i = 0; i < ids.length; i += 100) {
       const chunk = ids.slice(i, i + 100);
       this.pollRequests++;
-      const tasks = await this.opts.client.listByCondition(chunk);
+      const tasks = await this.opts.client.listByCondition(chunk, this.aborter.signal);
       for (const task of tasks) {
         seen.add(task.id);
-        await this.ingest(task);
+        await this.ingestSafely(task);
       }
     }
     // Tasks the batch answer left out are asked for one by one after a few ticks (e.g. a relay
@@ -272,8 +291,8 @@ export class Tracker {
   private async pollEach(ids: string[]): Promise<void> {
     for (const id of ids) {
       this.pollRequests++;
-      const task = await this.opts.client.fetch(id);
-      if (task) await this.ingest(task);
+      const task = await this.opts.client.fetch(id, this.aborter.signal);
+      if (task) await this.ingestSafely(task);
       else {
         const record = this.open.get(id);
         // A MODAL task created a moment ago may not be visible yet; only fail older ones.

@@ -57,7 +57,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   const errors: RecordedError[] = [];
   const watchers = new Set<() => void>();
   const notify = (): void => watchers.forEach((check) => check());
-  const deps: ServerDeps = { token, ctx, methods, calls, errors, downloads: [], forcedFailures: new Map(), onChange: notify, unreachable: false };
+  const deps: ServerDeps = { token, ctx, methods, calls, errors, downloads: [], forcedFailures: new Map(), chatRules: new Map(), onChange: notify, unreachable: false };
 
   const server = createServer(createRequestListener(deps));
   await new Promise<void>((resolve, reject) => {
@@ -130,8 +130,29 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
       deps.unreachable = !reachable;
       if (!reachable) server.closeAllConnections();
     },
+    blockChat: (chatId: number) => {
+      const rule = deps.chatRules.get(chatId) ?? { waiting: 0 };
+      rule.blocked = true;
+      deps.chatRules.set(chatId, rule);
+    },
+    unblockChat: (chatId: number) => {
+      const rule = deps.chatRules.get(chatId);
+      if (rule) rule.blocked = false;
+    },
+    holdChat: (chatId: number) => {
+      const rule = deps.chatRules.get(chatId) ?? { waiting: 0 };
+      let release = (): void => undefined;
+      rule.held = new Promise<void>((resolve) => (release = resolve));
+      deps.chatRules.set(chatId, rule);
+      return () => {
+        rule.held = undefined;
+        release();
+      };
+    },
+    heldCalls: (chatId: number) => deps.chatRules.get(chatId)?.waiting ?? 0,
     close: async () => {
       ctx.updates.releaseAll();
+      for (const rule of deps.chatRules.values()) rule.held = undefined;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -13,6 +13,8 @@ export interface ServerDeps {
   errors: RecordedError[];
   downloads: { filePath: string; at: number }[];
   forcedFailures: Map<string, { answer: FailureAnswer; remaining: number }[]>;
+  /** Chats that refuse the bot (blocked it) or whose calls wait until released. */
+  chatRules: Map<number, ChatRule>;
   /** Called after every answered call so waiters can re-check their predicates. */
   onChange: () => void;
   /** Cut every request's connection without an answer (network trouble). */
@@ -35,6 +37,28 @@ function errorResponse(err: TelegramApiError): ApiResponse {
   };
 }
 
+export interface ChatRule {
+  /** Every call for the chat answers 403 "bot was blocked by the user". */
+  blocked?: boolean;
+  /** Calls for the chat wait for this before they are answered. */
+  held?: Promise<void>;
+  /** Calls waiting now. */
+  waiting: number;
+}
+
+/** Apply the chat's rule to a call: wait while it is held, then refuse it if the chat blocked the bot. */
+async function applyChatRule(deps: ServerDeps, params: Record<string, unknown>): Promise<void> {
+  const rule = deps.chatRules.get(Number(params.chat_id));
+  if (!rule) return;
+  if (rule.held) {
+    rule.waiting++;
+    deps.onChange();
+    await rule.held;
+    rule.waiting--;
+  }
+  if (rule.blocked) throw new TelegramApiError(403, 'Forbidden: bot was blocked by the user');
+}
+
 function takeForcedFailure(deps: ServerDeps, method: string): TelegramApiError | undefined {
   const queue = deps.forcedFailures.get(method.toLowerCase());
   const next = queue?.[0];
@@ -55,6 +79,7 @@ async function runMethod(deps: ServerDeps, method: string, req: IncomingMessage,
     ({ params, files } = await parseRequest(req, url));
     const forced = takeForcedFailure(deps, method);
     if (forced) throw forced;
+    await applyChatRule(deps, params);
     let result: unknown;
     if (method.toLowerCase() === 'getupdates') {
       const poll = deps.ctx.updates.poll(params);

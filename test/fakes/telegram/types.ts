@@ -283,5 +283,13 @@ export interface FakeTelegram {
    * connection is closed without an answer (the client sees a network error, as with a dead link).
    */
   setReachable(reachable: boolean): void;
+  /** From now on every call for the chat answers 403 "Forbidden: bot was blocked by the user". */
+  blockChat(chatId: number): void;
+  /** The user unblocked the bot again. */
+  unblockChat(chatId: number): void;
+  /** Calls for the chat wait, unanswered, until the returned function is called. */
+  holdChat(chatId: number): () => void;
+  /** How many calls for the chat are waiting (holdChat). */
+  heldCalls(chatId: number): number;
   close(): Promise<void>;
 }

@@ -28,5 +28,6 @@ export const errorMessages: Dictionary = {
   'error.QUOTA_EXCEEDED': { en: 'You have reached your limit: {detail}', zh: '你已达到使用上限：{detail}' },
   'error.CONFIG_INVALID': { en: 'The bot is misconfigured. Please tell the bot admin.', zh: '机器人配置有误，请联系管理员。' },
   'error.STARTUP_FAILED': { en: 'The bot could not start. Please tell the bot admin.', zh: '机器人未能启动，请联系管理员。' },
+  'error.STORE_UNAVAILABLE': { en: 'The bot is temporarily unavailable (its storage cannot be reached). Please try again in a minute.', zh: '机器人暂时不可用（无法访问存储），请稍后再试。' },
   'error.INTERNAL': { en: 'Something went wrong on our side. Please try again.', zh: '我们这边出了点问题，请重试。' },
 };
