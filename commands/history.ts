@@ -25,7 +25,7 @@ export default {
     if (items.length === 0) return { type: 'message', text: t(locale, 'cmd.history.empty'), ephemeral: true };
     const now = Date.now();
     const lines = items.map((item, i) =>
-      t(locale, 'cmd.history.line', { i: i + 1, headline: item.view.headline, prompt: clip(item.view.prompt), when: ago(locale, now - item.submittedAt), where: item.here ? '' : t(locale, 'cmd.history.elsewhere') }),
+      t(locale, 'cmd.history.line', { i: i + 1, headline: item.view.headline, prompt: clip(item.view.prompt), when: ago(locale, now - item.submittedAt), where: `${item.here ? '' : t(locale, 'cmd.history.elsewhere')}${item.undelivered ? t(locale, 'cmd.history.undelivered') : ''}` }),
     );
     // The numbers reopen a job here (its card, with buttons for its owner): the /task buttons.
     const buttons: ButtonView[] = items.map((item, i) => ({ payload: service.buttonPayload('tk', [item.taskId]), label: String(i + 1), style: 'secondary' }));

@@ -2,12 +2,12 @@
  * One chat refuses the bot's messages (its calls hang, then the user has blocked the bot) while
  * another user waits for a result: the healthy result arrives while the refusing chat still
  * hangs, and the refused result becomes undeliverable at once (403 is permanent), frees its
- * slot and costs no quota — the user who unblocks the bot can draw again at once.
+ * slot and costs no quota — the user who unblocks the bot finds it in /history and can draw again at once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordStore } from '../../src/core/domain/stores.js';
 import { until } from '../helpers/wait.js';
-import { alice, bob, resultPhotos, startHarness, waitForMessage, type Harness } from '../telegram/harness.js';
+import { alice, bob, button, resultPhotos, startHarness, waitForMessage, type Harness } from '../telegram/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -52,8 +52,15 @@ describe('a chat that refuses the final result', () => {
     expect(record?.delivery?.failures).toBe(1);
     expect(record?.delivery?.lastError).toMatch(/blocked/);
 
-    // She unblocks the bot: with a quota of one drawing and one job at a time, she may draw again.
+    // She unblocks the bot: /history tells her the result never reached her, and shows it here.
     fake.unblockChat(alice.id);
+    const asked = fake.sendText({ chatId: alice.id, from: alice, text: '/history' });
+    const list = await waitForMessage(fake, alice.id, (m) => m.fromBot && m.replyTo === asked.message_id, 'history');
+    expect(list.text).toMatch(/1\. ✅ Done · a lighthouse in a storm .*never reached its chat/);
+    fake.pressButton({ chatId: alice.id, messageId: list.messageId, from: alice, data: button(list, '1').callback_data });
+    await waitForMessage(fake, alice.id, (m) => m.fromBot && Boolean(m.photo) && /lighthouse in a storm/.test(m.caption ?? '') && m.messageId > list.messageId, 'the result shown here');
+
+    // With a quota of one drawing and one job at a time, she may draw again: the refused one was not charged.
     const again = fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a second lighthouse' });
     await fake.waitUntil(() => resultPhotos(fake, alice.id).some((m) => m.replyTo === again.message_id), 20_000, 'Alice’s second result');
     expect(fake.messages(alice.id).filter((m) => m.fromBot && /limit/i.test(`${m.text ?? ''}${m.caption ?? ''}`))).toEqual([]);

@@ -66,6 +66,8 @@ export interface HistoryItem {
   submittedAt: number;
   /** Drawn in the chat /history is asked in. */
   here: boolean;
+  /** Its chat refused the result for good (blocked, kicked): it can only be seen here. */
+  undelivered: boolean;
 }
 
 /** The user's last `limit` jobs across chats (of this platform), newest first. */
@@ -76,7 +78,7 @@ export async function history(ctx: ServiceContext, origin: Origin, locale: Local
     const record = await ctx.records.get(taskId);
     if (!record || !ctx.maySee(record, origin)) continue;
     const here = record.chat.platform === origin.chat.platform && record.chat.chatId === origin.chat.chatId;
-    items.push({ taskId, view: taskView(record, locale), submittedAt: record.submittedAt, here });
+    items.push({ taskId, view: taskView(record, locale), submittedAt: record.submittedAt, here, undelivered: record.stage === 'undeliverable' });
   }
   return items;
 }

@@ -86,6 +86,7 @@ export const commandMessages: Dictionary = {
   'cmd.history.title': { en: 'Your last {n} jobs (newest first); press a number to show one here:', zh: '你最近的 {n} 个任务（最新在前）；点击编号即可在此查看：' },
   'cmd.history.line': { en: '{i}. {headline} · {prompt} · {when}{where}', zh: '{i}. {headline} · {prompt} · {when}{where}' },
   'cmd.history.elsewhere': { en: ' (another chat)', zh: '（其他聊天）' },
+  'cmd.history.undelivered': { en: ' · ⚠️ never reached its chat (press its number to see it here; not charged)', zh: ' · ⚠️ 未能送达原聊天（点击编号在此查看；不计入额度）' },
   'cmd.history.empty': { en: 'No jobs yet: send /imagine with a prompt.', zh: '还没有任务：发送 /imagine 加提示词即可开始。' },
   'cmd.history.minutes': { en: '{n} min ago', zh: '{n} 分钟前' },
   'cmd.history.hours': { en: '{n} h ago', zh: '{n} 小时前' },
