@@ -5,7 +5,7 @@
  * when buttons are not owner-only or the chat is collaborative. Forms follow the same rule.
  */
 import type { Actor, ChatRef, Origin } from '../domain/types.js';
-import type { ServiceConfig } from './context.js';
+import type { Config } from '../../config.js';
 
 /** Something that belongs to a user in a chat: a task record, a form. */
 export interface Owned {
@@ -14,7 +14,7 @@ export interface Owned {
 }
 
 export interface VisibilityDeps {
-  config: Pick<ServiceConfig, 'ADMIN_USERS' | 'OWNER_ONLY_BUTTONS'>;
+  config: Pick<Config, 'ADMIN_USERS' | 'OWNER_ONLY_BUTTONS'>;
   isCollaborative(chat: ChatRef): Promise<boolean>;
 }
 
@@ -27,7 +27,7 @@ export function isOwner(item: Owned, origin: Origin): boolean {
   return item.chat.platform === origin.chat.platform && item.owner.userId === origin.actor.userId;
 }
 
-export function isBotAdmin(config: Pick<ServiceConfig, 'ADMIN_USERS'>, origin: Origin): boolean {
+export function isBotAdmin(config: Pick<Config, 'ADMIN_USERS'>, origin: Origin): boolean {
   return config.ADMIN_USERS.includes(`${origin.chat.platform}:${origin.actor.userId}`);
 }
 
