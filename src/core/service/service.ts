@@ -6,22 +6,17 @@
  * a private context; no store, client or dependency is reachable through the façade.
  */
 import { toBotError } from '../../errors.js';
-import type { Logger } from '../../log.js';
-import type { RetryPolicy } from '../../mj/retry.js';
-import type { SpeedMode, Task } from '../../mj/schemas.js';
-import type { ButtonCodec } from '../domain/buttons/codec.js';
+import type { Task } from '../../mj/schemas.js';
 
 import type { JobSpec } from '../domain/jobs.js';
-import type { AccessControl, Admission, ImageFetcher, JobGate, MjPort, Presenter, ServiceObserver, Store, TaskFleet } from '../domain/ports.js';
-import { RecordStore, FormStore, SettingsStore, ChatSettingsStore } from '../domain/stores.js';
+import type { Presenter } from '../domain/ports.js';
 import { type UserSettings } from '../domain/settings.js';
 import type { ChatRef, FormAnswer, ImageRef, LoadedImage, Locale, MessageRef, Origin, PressPlan, Reply } from '../domain/types.js';
 import { errorText } from '../domain/views.js';
 import { adminChange, adminReport, isAdmin, queueReport, type AdminChange, type AdminOutcome } from './admin.js';
-import type { ServiceConfig, ServiceContext } from './context.js';
+import type { ServiceContext } from './context.js';
 import { Delivery } from './delivery.js';
 import { fleetHost } from './fleet-host.js';
-import { MessageIndex } from './message-index.js';
 import { reportInterruptedSubmits } from './pending-submits.js';
 import { answerForm, cancelForm } from './form-steps.js';
 import { planPress, press } from './presses.js';
@@ -29,12 +24,10 @@ import { cancel, type CancelTarget } from './cancel.js';
 import { gallery, history, seedOf, taskCard, type GalleryItem, type HistoryItem, type SeedAnswer, type TaskCard } from './queries.js';
 import { resumeJob } from './resume.js';
 import { submit } from './submit.js';
-import { loadTaskImage, type TaskImageOptions } from './task-image.js';
+import { loadTaskImage } from './task-image.js';
 import { Outbox } from './outbox.js';
 import { Tracker, type IngestResult } from './tracker.js';
-import { finalView, onUpdate } from './updates.js';
-import { ImageUploads } from './uploads.js';
-import { mayPress, maySee, type VisibilityDeps } from './visibility.js';
+import { linkSources, wireService, type CoreDeps } from './wiring.js';
 
 export type { ServiceConfig } from './context.js';
 export type { GalleryItem, HistoryItem, SeedAnswer, TaskCard } from './queries.js';
@@ -43,46 +36,9 @@ export type { AdminChange, AdminOutcome } from './admin.js';
 /** A handler for one of the bot's own buttons (settings menu …); commands declare them. */
 export type InternalHandler = (args: string[], origin: Origin, service: MjService) => Promise<Reply>;
 
-/** Lets everything through at once (no access control configured). */
-const openAdmission: Admission = {
-  acquire: async () => true,
-  submitted: async () => undefined,
-  release: async () => undefined,
-};
-
-export const openGate: JobGate = {
-  check: async () => openAdmission,
-  finished: async () => undefined,
-  start: async () => undefined,
-  close: async () => undefined,
-};
-
-export interface ServiceDeps {
-  config: ServiceConfig;
-  store: Store;
-  logger: Logger;
-  /** MJ client for a speed mode (undefined = the configured default). */
-  clientFor: (mode?: SpeedMode) => MjPort;
-  codec: ButtonCodec;
-  /** Size-capped, SSRF-guarded image downloads. */
-  fetchImage: ImageFetcher;
-  /** Origins that may be private (the proxy itself) for image downloads. */
-  imageAllowOrigins: string[];
-  /** notifyHook URL to send with submits (unset = polling only). */
-  notifyHook?: string;
-  /** Access control, quotas and fair scheduling (default: none). */
-  access?: AccessControl;
-  /** Tracking shared with other processes (Redis): no local polling of the proxy. */
-  fleet?: TaskFleet;
+export interface ServiceDeps extends CoreDeps {
   /** The bot's own buttons, by kind (built from the commands' declarations). */
   internalButtons?: ReadonlyMap<string, InternalHandler>;
-  /** Told when a task ends (metrics). */
-  observer?: ServiceObserver;
-  /** Secret values never to show users (a proxy may echo its key in failure texts). */
-  secrets?: readonly string[];
-  /** How often and how far apart a refused final result is tried again (default: outbox.ts). */
-  finalRetry?: RetryPolicy;
-  now?: () => number;
 }
 
 /** Largest clip downloaded for a chat (Telegram's bots may upload 50 MB; smaller platform limits are the adapters' to check). */
@@ -99,84 +55,10 @@ export class MjService {
   private readonly outbox: Outbox;
 
   constructor(private readonly deps: ServiceDeps) {
-    const { store, logger } = deps;
-    const records = new RecordStore(store);
-    const messages = new MessageIndex(store);
-    const chatSettings = new ChatSettingsStore(store);
-    const settings = new SettingsStore(store);
-    const now = () => deps.now?.() ?? Date.now();
     const internal = deps.internalButtons ?? new Map<string, InternalHandler>();
-    const visibility: VisibilityDeps = { config: deps.config, isCollaborative: async (c) => (await chatSettings.get(c.platform, c.chatId)).collaborative === true };
-    this.delivery = new Delivery({
-      logger,
-      onRef: async (taskId, ref) => {
-        // Update the live record in place: a reloaded copy could roll back `finished`/`delivered`.
-        const record = this.tracker.get(taskId) ?? (await records.get(taskId));
-        if (record) {
-          record.ref = ref;
-          await records.save(record);
-          await messages.remember(record);
-        }
-      },
-    });
-    const client = deps.clientFor();
-    this.tracker = new Tracker({
-      client: {
-        listByCondition: (ids, signal) => client.listByCondition(ids, { signal }),
-        fetch: (id, signal) => client.fetch(id, { signal }),
-        supportsList: async () => (await client.capabilities()).listByCondition,
-      },
-      records,
-      intervalMs: deps.config.MJ_POLL_INTERVAL_MS,
-      poll: !deps.fleet,
-      secrets: deps.secrets ?? [],
-      logger,
-      now: deps.now,
-      onUpdate: (record, kind) => onUpdate(this.ctx, record, kind),
-    });
-    if (deps.observer) {
-      const observer = deps.observer;
-      this.tracker.onFinished((record) => observer.taskFinished(record));
-    }
-    const gate = deps.access ?? openGate;
-    const codec = deps.codec;
-    this.outbox = new Outbox({
-      records,
-      tracker: this.tracker,
-      delivery: this.delivery,
-      gate,
-      fleet: deps.fleet,
-      logger,
-      finalView: (record) => finalView({ clientFor: deps.clientFor, codec }, record),
-      retry: deps.finalRetry,
-      now,
-    });
-    this.ctx = {
-      config: deps.config,
-      logger,
-      store,
-      records,
-      forms: new FormStore(store),
-      settings,
-      chatSettings,
-      messages,
-      codec: deps.codec,
-      gate,
-      access: deps.access,
-      tracker: this.tracker,
-      delivery: this.delivery,
-      uploads: new ImageUploads(store, logger),
-      outbox: this.outbox,
-      fleet: deps.fleet,
-      notifyHook: deps.notifyHook,
-      clientFor: deps.clientFor,
-      now,
-      // With the store unreachable, answer in the language the platform reports rather than not at all.
-      localeOf: (origin) => settings.locale(origin.chat.platform, origin.actor.userId, origin.actor.locale).catch(() => origin.actor.locale),
+    const { logger } = deps;
+    ({ ctx: this.ctx, tracker: this.tracker, delivery: this.delivery, outbox: this.outbox } = wireService(deps, {
       errorReply: (locale, err) => this.errorReply(locale, err),
-      maySee: (item, origin) => maySee(visibility, item, origin),
-      mayPress: (item, origin) => mayPress(visibility, item, origin),
-      loadImage: (ref) => loadTaskImage(ref, this.linkSources(deps)),
       background: (work) => {
         const tracked = work.catch((err: unknown) => logger.error({ err }, 'background job failed')).finally(() => this.background.delete(tracked));
         this.background.add(tracked);
@@ -186,7 +68,7 @@ export class MjService {
         if (!handler) return this.errorReply(await this.localeOf(origin), new Error(`no handler for internal button ${kind}`));
         return handler(args, origin, this);
       },
-    };
+    }));
   }
 
   // === Life cycle
@@ -373,7 +255,7 @@ export class MjService {
 
   /** Bytes of a video task's clip (`TaskView.video`), renewed like images when its link expired. */
   loadVideo(ref: ImageRef): Promise<LoadedImage> {
-    const sources = { ...this.linkSources(this.deps), maxBytes: MAX_CLIP_BYTES };
+    const sources = { ...linkSources(this.deps), maxBytes: MAX_CLIP_BYTES };
     return loadTaskImage(ref, sources, (task) => task.videoUrl || task.videoUrls[0], 'video');
   }
 
@@ -397,20 +279,6 @@ export class MjService {
     return adminChange(this.ctx, origin, change);
   }
 
-  /** How task media is downloaded, and how an expired link is renewed (refresh endpoint first, then a fetch). */
-  private linkSources(deps: ServiceDeps): TaskImageOptions {
-    return {
-      fetchImage: deps.fetchImage,
-      maxBytes: deps.config.MAX_IMAGE_BYTES,
-      allowOrigins: deps.imageAllowOrigins,
-      refresh: async (taskId) => {
-        const client = deps.clientFor();
-        return (await client.capabilities()).refreshLink ? client.refreshLink(taskId) : undefined;
-      },
-      refetch: (taskId) => deps.clientFor().fetch(taskId),
-      logger: deps.logger,
-    };
-  }
 }
 
 /** Wait for `work`, but no longer than `ms` (shutdown must end even when a peer hangs). */
