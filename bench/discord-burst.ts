@@ -200,7 +200,7 @@ export async function runDiscordBurst(): Promise<BenchResult> {
     rows,
     notes: [
       `The fake enforces ${CHANNEL.limit} public messages per ${CHANNEL.windowMs / 1000} s per channel (bot token and interaction webhooks together), 5 requests per 2 s per interaction webhook and 50 requests/s per bot, answering 429 with Discord's body and Retry-After; real time.`,
-      `Floor: all ${USERS} pictures submitted at the burst's start and drawn in the simulator's draw time (median submit → finish of the run, ~${((SIM.progressSteps + 1) * SIM.stepMs) / 1000} s), then the results alone through the channel: ${Math.ceil(USERS / CHANNEL.limit)} windows of ${CHANNEL.limit} → draw time + ${(Math.ceil(USERS / CHANNEL.limit) - 1) * CHANNEL.windowMs / 1000} s. Acknowledgements and progress are not in the floor.`,
+      `Floor: all ${USERS} pictures submitted at the burst's start and drawn in the simulator's draw time (median submit → finish in the simulator during the run), then the results alone through the channel: ${Math.ceil(USERS / CHANNEL.limit)} windows of ${CHANNEL.limit} → draw time + ${(Math.ceil(USERS / CHANNEL.limit) - 1) * CHANNEL.windowMs / 1000} s. Acknowledgements and progress are not in the floor.`,
       `API calls: every request the fake received during the burst (interaction callbacks, webhook and channel writes, retries). Each variant stops after ${REAL_LIMIT_MS / 1000} s; a result count below ${USERS} means it did not finish in that bound.`,
     ],
     raw,
