@@ -105,7 +105,9 @@ export class DiscordPresenter implements Presenter {
     const channelId = discordData(ref.platformData).channelId;
     const key = ref.messageId;
     if (view.final) {
-      const paced = await this.pacer.write(channelId, key, 'final', () => this.show(ref, view));
+      // The picture is fetched before the write takes one of the channel's slots.
+      const rendered = await this.render(view, discordData(ref.platformData));
+      const paced = await this.pacer.write(channelId, key, 'final', () => this.show(ref, view, rendered));
       // Not run: a newer final of this message took its place (and shows it).
       return paced.ran ? paced.value : this.notClosed();
     }
@@ -120,9 +122,9 @@ export class DiscordPresenter implements Presenter {
   }
 
   /** Show `view` on the message: webhook, else bot token, else a new channel message (its ref returned). */
-  private async show(ref: MessageRef, view: TaskView): Promise<MessageRef | void> {
+  private async show(ref: MessageRef, view: TaskView, prerendered?: Rendered): Promise<MessageRef | void> {
     const data = discordData(ref.platformData);
-    const rendered = await this.render(view, data);
+    const rendered = prerendered ?? (await this.render(view, data));
     const changed = rendered.img !== data.img;
     if (this.webhookAlive(data)) {
       try {
