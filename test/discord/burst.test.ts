@@ -54,4 +54,29 @@ describe('a burst in one Discord channel', () => {
     const progress = fake.requests.filter((r) => r.method === 'PATCH' && r.status === 200 && titleOf(r.body).startsWith('🎨'));
     expect(progress.length).toBeLessThan(USERS * 4);
   }, 60_000);
+
+  it('results that come after the 15-minute interaction tokens expired still reach everyone, on their own message, through the channel and without a 429', async () => {
+    const count = 10;
+    stack = await startStack({
+      channel: { limit: 5, windowMs: 1000 },
+      sim: { stepMs: 100, progressSteps: 2, concurrency: count },
+      env: { CHAT_MAX_RUNNING: String(count) },
+    });
+    const { fake, sim } = stack;
+    const handles = users.slice(0, count).map((user, i) => fake.slash({ name: 'imagine', options: [{ name: 'prompt', type: 3, value: `late picture ${i} end` }], user }));
+    await fake.waitUntil(() => sim.tasks().length === count, 10_000, 'all jobs submitted');
+    sim.pause();
+    fake.advance(16 * 60_000);
+    sim.resume();
+    const results = await Promise.all(handles.map((h) => resultOf(fake, h, 30_000)));
+
+    for (const [i, handle] of handles.entries()) {
+      expect(results[i]?.id).toBe(handle.originalMessageId);
+      expect(embedOf(results[i])?.description).toContain(`late picture ${i} end`);
+      const viaBot = fake.requests.filter((r) => r.method === 'PATCH' && r.status === 200 && r.path === `/channels/${fake.channelId}/messages/${handle.originalMessageId}`);
+      expect(viaBot.filter((r) => titleOf(r.body).startsWith('✅'))).toHaveLength(1);
+    }
+    expect(fake.messages().filter((m) => isResult(m))).toHaveLength(count);
+    expect(fake.rateLimits).toEqual({ route: 0, channel: 0, global: 0 });
+  }, 60_000);
 });
