@@ -19,6 +19,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['download', async () => (await import('./download.js')).runDownload()],
   ['admission', async () => (await import('./admission.js')).runAdmission()],
   ['chaos', async () => (await import('./chaos.js')).runChaos()],
+  ['discord-burst', async () => (await import('./discord-burst.js')).runDiscordBurst()],
 ];
 const IDS = BENCHES.map(([id]) => id);
 const USAGE = `Usage: npm run bench [-- <id>...]

@@ -30,12 +30,19 @@ export interface StackOptions {
   sqlite?: boolean;
   env?: Record<string, string>;
   minUpdateIntervalMs?: number;
+  /**
+   * The channel's message limit, enforced by the fake and paced by the adapter alike. Default 50
+   * per second: roomy, so tests of other things never see their views coalesced; the pacing
+   * tests set Discord's shape (5 per window).
+   */
+  channel?: { limit: number; windowMs: number; progressReserve?: number };
 }
 
 export const OTHER_USER: FakeUser = { id: '200000000000000002', username: 'someone', globalName: 'Someone Else' };
 
 export async function startStack(opts: StackOptions = {}): Promise<DiscordStack> {
-  const fake = await startFakeDiscord(opts.fake);
+  const channel = opts.channel ?? { limit: 50, windowMs: 1000 };
+  const fake = await startFakeDiscord({ rateLimit: { channel: { limit: channel.limit, windowMs: channel.windowMs } }, ...opts.fake });
   const sim = await startSimulator({ stepMs: 20, ...opts.sim });
   const dir = opts.sqlite ? mkdtempSync(join(tmpdir(), 'mjbot-discord-')) : undefined;
   const config = parseConfig({
@@ -50,7 +57,8 @@ export async function startStack(opts: StackOptions = {}): Promise<DiscordStack>
   });
   const boot = async (): Promise<{ app: App; adapter: DiscordAdapter }> => {
     const app = await createApp(config, silentLogger(), { simStepMs: 20, adapters: false });
-    const adapter = createDiscordAdapter(app.adapterDeps('discord'), { token: fake.token, apiBase: fake.apiBase, minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 250 });
+    const channelBudget = { messages: channel.limit, windowMs: channel.windowMs, ...(channel.progressReserve === undefined ? {} : { progressReserve: channel.progressReserve }) };
+    const adapter = createDiscordAdapter(app.adapterDeps('discord'), { token: fake.token, apiBase: fake.apiBase, minUpdateIntervalMs: opts.minUpdateIntervalMs ?? 250, channelBudget });
     await adapter.start();
     await app.service.start();
     return { app, adapter };

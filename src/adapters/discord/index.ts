@@ -15,6 +15,7 @@ import { toSlashCommands } from './commands.js';
 import { startupFailure, type DiscordStep } from './connection.js';
 import { makeRequest } from './http.js';
 import { handleInteraction, type HandlerDeps } from './interactions.js';
+import { ChannelPacer, DISCORD_CHANNEL_BUDGET, type ChannelBudget } from './pacer.js';
 import { DiscordPresenter } from './presenter.js';
 
 export { toSlashCommands } from './commands.js';
@@ -36,6 +37,8 @@ export interface DiscordConfig {
   guildId?: string;
   /** How long start() may take before it fails (default STARTUP_TIMEOUTS.platformMs). */
   startTimeoutMs?: number;
+  /** Public message writes per channel (default Discord's 5 per 5 s, 2 slots kept from progress). */
+  channelBudget?: Partial<ChannelBudget>;
 }
 
 /** Build the client and attach the presenter; `start()` logs in and waits until ready. */
@@ -46,7 +49,8 @@ export function createDiscordAdapter(deps: AdapterDeps, config: DiscordConfig): 
     intents: [GatewayIntentBits.Guilds],
     rest: { makeRequest, ...(config.apiBase ? { api: config.apiBase } : {}) },
   });
-  const presenter = new DiscordPresenter({ rest: client.rest, service, logger, minUpdateIntervalMs: config.minUpdateIntervalMs ?? 1500 });
+  const pacer = new ChannelPacer({ ...DISCORD_CHANNEL_BUDGET, ...config.channelBudget });
+  const presenter = new DiscordPresenter({ rest: client.rest, service, logger, minUpdateIntervalMs: config.minUpdateIntervalMs ?? 1500, pacer });
   service.attach(presenter);
   // Red until the gateway session is ready.
   deps.health.register('discord', () => client.isReady());
@@ -102,6 +106,7 @@ export function createDiscordAdapter(deps: AdapterDeps, config: DiscordConfig): 
     async close() {
       // Let interactions already being handled finish their answer first.
       await Promise.allSettled([...inFlight]);
+      presenter.close();
       await client.destroy();
     },
   };

@@ -32,10 +32,13 @@ export interface HandlerDeps extends ReplyDeps {
 /** How each interaction in flight was acknowledged (for the apology path). */
 const deferrals = new WeakMap<Interaction, Deferral>();
 
-async function defer(interaction: RepliableInteraction, deferral: Deferral): Promise<void> {
+/** Acknowledge (not a channel message, so never paced); returns the deferred reply's message id. */
+async function defer(interaction: RepliableInteraction, deferral: Deferral): Promise<string | undefined> {
+  let originalId: string | undefined;
   if (deferral === 'update' && interaction.isMessageComponent()) await interaction.deferUpdate();
-  else await interaction.deferReply();
+  else originalId = (await interaction.deferReply({ withResponse: true })).resource?.message?.id;
   deferrals.set(interaction, deferral);
+  return originalId;
 }
 
 export async function handleInteraction(deps: HandlerDeps, interaction: Interaction): Promise<void> {
@@ -71,8 +74,7 @@ async function onSlash(deps: HandlerDeps, interaction: ChatInputCommandInteracti
     return;
   }
   // Results are public; errors replace this with an ephemeral follow-up.
-  await defer(interaction, 'reply');
-  const origin = originOf(interaction, deps.locale, 'reply');
+  const origin = originOf(interaction, deps.locale, 'reply', await defer(interaction, 'reply'));
   const reply = await run(deps, origin, async () => {
     const locale = await deps.service.localeOf(origin);
     const input = await inputOf(command, interaction, deps.attachments);
@@ -92,8 +94,7 @@ async function onButton(deps: HandlerDeps, interaction: ButtonInteraction): Prom
   // A press on a task message starts new work: its own public message. Presses on the bot's
   // other messages (menus, form offers) edit that message in place.
   const deferral: Deferral = interaction.message.embeds.length > 0 ? 'reply' : 'update';
-  await defer(interaction, deferral);
-  const origin = originOf(interaction, deps.locale, deferral);
+  const origin = originOf(interaction, deps.locale, deferral, await defer(interaction, deferral));
   const reply = await run(deps, origin, () => deps.service.press(interaction.customId, origin));
   await sendReply(deps, interaction, reply, deferral);
 }
@@ -117,8 +118,7 @@ async function onSelect(deps: HandlerDeps, interaction: StringSelectMenuInteract
     return;
   }
   const formId = interaction.customId.slice(REGION_PREFIX.length);
-  await defer(interaction, 'reply');
-  const origin = originOf(interaction, deps.locale, 'reply');
+  const origin = originOf(interaction, deps.locale, 'reply', await defer(interaction, 'reply'));
   const reply = await run(deps, origin, () => deps.service.answerForm(formId, { region: interaction.values[0] }, origin));
   await sendReply(deps, interaction, reply, 'reply');
 }
@@ -129,8 +129,7 @@ async function onModal(deps: HandlerDeps, interaction: ModalSubmitInteraction): 
     return;
   }
   const formId = interaction.customId.slice(FORM_PREFIX.length);
-  await defer(interaction, 'reply');
-  const origin = originOf(interaction, deps.locale, 'reply');
+  const origin = originOf(interaction, deps.locale, 'reply', await defer(interaction, 'reply'));
   const reply = await run(deps, origin, () => deps.service.answerForm(formId, { prompt: interaction.fields.getTextInputValue(PROMPT_INPUT_ID) }, origin));
   await sendReply(deps, interaction, reply, 'reply');
 }

@@ -23,6 +23,8 @@ export interface DiscordData {
   /** Per-file upload limit reported by the interaction. */
   attLimit: number;
   deferred?: Deferral;
+  /** Id of the deferred reply's message, so its first view can wait in line without holding the job. */
+  originalId?: string;
   /** Key of the image currently attached to the message (so unchanged previews are not uploaded again). */
   img?: string;
 }
@@ -40,6 +42,7 @@ export function discordData(data: Record<string, string | number | boolean | und
     channelId: str('channelId') ?? '',
     attLimit: num('attLimit') ?? DEFAULT_ATTACHMENT_LIMIT,
     deferred: deferred === 'reply' || deferred === 'update' ? deferred : undefined,
+    originalId: str('originalId'),
     img: str('img'),
   };
 }
@@ -56,8 +59,8 @@ export function chatOf(interaction: Interaction): ChatRef {
   return { platform: 'discord', chatId: interaction.channelId ?? `dm:${interaction.user.id}`, isGroup: guildId !== undefined, guildId };
 }
 
-/** The neutral origin of an interaction; `deferred` says how it was acknowledged. */
-export function originOf(interaction: Interaction, fallbackLocale: Locale, deferred?: Deferral): Origin {
+/** The neutral origin of an interaction; `deferred` says how it was acknowledged, `originalId` is the deferred reply's message. */
+export function originOf(interaction: Interaction, fallbackLocale: Locale, deferred?: Deferral, originalId?: string): Origin {
   const member = interaction.member;
   const name = member && 'displayName' in member && typeof member.displayName === 'string' ? member.displayName : interaction.user.displayName;
   const data: DiscordData = {
@@ -68,6 +71,7 @@ export function originOf(interaction: Interaction, fallbackLocale: Locale, defer
     channelId: interaction.channelId ?? '',
     attLimit: attachmentLimitOf(interaction),
     deferred,
+    originalId,
   };
   return {
     chat: chatOf(interaction),

@@ -3,10 +3,13 @@
  * (the deferred "thinking…" reply is edited into the task). Updates go through the interaction
  * webhook while its token lives (15 minutes); after that — or when the webhook answers
  * 50027/10015 — the message is edited with the bot token, and if even that is impossible a new
- * channel message is posted and its ref returned (the core persists it).
+ * channel message is posted and its ref returned (the core persists it). Every write waits for
+ * its channel's pacer (pacer.ts): results first, then first views; progress is dropped when the
+ * channel is busy.
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, Routes, type APIMessage, type RESTPatchAPIWebhookWithTokenMessageJSONBody, type REST, type RawFile } from 'discord.js';
+import { BotError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { MjService } from '../../core/service/service.js';
 import { t } from './texts.js';
@@ -14,6 +17,7 @@ import type { FormView, MessageRef, Origin, TaskView } from '../../core/domain/t
 import type { Presenter, SendFailure } from '../../core/domain/ports.js';
 import { fitAttachment } from './images.js';
 import { discordData, withData, type DiscordData } from './origin.js';
+import { ChannelPacer, type Paced, type WritePriority } from './pacer.js';
 import { buttonRows, offerRows, offerText, taskEmbed } from './render.js';
 
 /** Use the interaction webhook only while its token has this much life left (Discord: 15 minutes). */
@@ -34,6 +38,8 @@ export interface PresenterDeps {
   service: MjService;
   logger: Logger;
   minUpdateIntervalMs: number;
+  /** Per-channel pacing of public message writes (default: Discord's 5 per 5 s). */
+  pacer?: ChannelPacer;
   now?: () => number;
 }
 
@@ -46,11 +52,20 @@ interface Rendered {
 export class DiscordPresenter implements Presenter {
   readonly platform = 'discord' as const;
   readonly minUpdateIntervalMs: number;
+  readonly pacer: ChannelPacer;
   /** Interactions whose deferred reply already became a task message (a second task posts a follow-up). */
   private readonly usedOriginals = new Set<string>();
+  private closed = false;
 
   constructor(private readonly deps: PresenterDeps) {
     this.minUpdateIntervalMs = deps.minUpdateIntervalMs;
+    this.pacer = deps.pacer ?? new ChannelPacer();
+  }
+
+  /** Stop writing: queued writes are dropped (a final not yet shown stays open in the core). */
+  close(): void {
+    this.closed = true;
+    this.pacer.close();
   }
 
   private now(): number {
@@ -64,8 +79,15 @@ export class DiscordPresenter implements Presenter {
     const id = data.interactionId;
     if (id && data.deferred === 'reply' && !this.usedOriginals.has(id) && this.webhookAlive(data)) {
       this.markUsed(id);
+      const original = data.originalId;
+      if (original && !this.pacer.canWriteNow(data.channelId, original, 'ack')) {
+        // A busy channel: the user sees the deferred reply ("thinking…") already, so the first
+        // view waits its turn in the background and the job goes on meanwhile.
+        this.inBackground(data.channelId, original, 'ack', () => this.webhookEdit(data, '@original', rendered), view.taskId);
+        return withData(origin, original, keep);
+      }
       try {
-        const msg = await this.webhookEdit(data, '@original', rendered);
+        const msg = this.ran(await this.pacer.write(data.channelId, original ?? `original:${id}`, 'ack', () => this.webhookEdit(data, '@original', rendered)));
         return withData(origin, msg.id, { ...keep, channelId: msg.channel_id || data.channelId });
       } catch (err) {
         if (!isWebhookGone(err)) {
@@ -75,13 +97,34 @@ export class DiscordPresenter implements Presenter {
         }
       }
     }
-    const msg = await this.post(data, rendered);
+    const msg = await this.paced(data.channelId, () => this.post(data, rendered));
     return withData(origin, msg.id, { ...keep, channelId: msg.channel_id || data.channelId, ...(msg.webhook ? {} : noToken) });
   }
 
   async update(ref: MessageRef, view: TaskView): Promise<MessageRef | void> {
+    const channelId = discordData(ref.platformData).channelId;
+    const key = ref.messageId;
+    if (view.final) {
+      // The picture is fetched before the write takes one of the channel's slots.
+      const rendered = await this.render(view, discordData(ref.platformData));
+      const paced = await this.pacer.write(channelId, key, 'final', () => this.show(ref, view, rendered));
+      // Not run: a newer final of this message took its place (and shows it).
+      return paced.ran ? paced.value : this.notClosed();
+    }
+    const priority = view.keep ? 'ack' : 'progress';
+    if (this.pacer.canWriteNow(channelId, key, priority)) {
+      const paced = await this.pacer.write(channelId, key, priority, () => this.show(ref, view));
+      return paced.ran ? paced.value : undefined;
+    }
+    // A busy channel: the view waits in the background (replacing an older one of this message
+    // still waiting), so a result of this message is never held up behind it.
+    this.inBackground(channelId, key, priority, () => this.editOnly(ref, view), view.taskId);
+  }
+
+  /** Show `view` on the message: webhook, else bot token, else a new channel message (its ref returned). */
+  private async show(ref: MessageRef, view: TaskView, prerendered?: Rendered): Promise<MessageRef | void> {
     const data = discordData(ref.platformData);
-    const rendered = await this.render(view, data);
+    const rendered = prerendered ?? (await this.render(view, data));
     const changed = rendered.img !== data.img;
     if (this.webhookAlive(data)) {
       try {
@@ -113,7 +156,38 @@ export class DiscordPresenter implements Presenter {
 
   async offerForm(ref: MessageRef, form: FormView): Promise<void> {
     const data = discordData(ref.platformData);
-    await this.post(data, { body: { content: offerText(form), components: offerRows(form) }, files: [] });
+    await this.paced(data.channelId, () => this.post(data, { body: { content: offerText(form), components: offerRows(form) }, files: [] }));
+  }
+
+  /** A public write of its own (a new message, a reply) in the channel's line, as an acknowledgement. */
+  async paced<T>(channelId: string, work: () => Promise<T>): Promise<T> {
+    return this.ran(await this.pacer.write(channelId, `once:${++this.onceSeq}`, 'ack', work));
+  }
+
+  private onceSeq = 0;
+
+  private ran<T>(paced: Paced<T>): T {
+    if (paced.ran) return paced.value;
+    throw new BotError('INTERNAL', 'the Discord adapter stopped before the message was written');
+  }
+
+  /** A superseded final is shown by the newer one; after close() nothing was shown, so the core tries again later. */
+  private notClosed(): undefined {
+    if (this.closed) throw new BotError('INTERNAL', 'the Discord adapter stopped before the result was written');
+    return undefined;
+  }
+
+  /** A write nobody waits for; a failure is logged, and the next view (or the result) repairs the message. */
+  private inBackground(channelId: string, key: string, priority: WritePriority, work: () => Promise<unknown>, taskId: string | undefined): void {
+    this.pacer.write(channelId, key, priority, work).catch((err: unknown) => this.deps.logger.info({ err, taskId }, 'discord: a queued view could not be shown; the next one will'));
+  }
+
+  /** Edit the message in place (webhook while it lives, else bot token); never posts a new one. */
+  private async editOnly(ref: MessageRef, view: TaskView): Promise<void> {
+    const data = discordData(ref.platformData);
+    const rendered = await this.render(view, data);
+    if (this.webhookAlive(data)) await this.webhookEdit(data, ref.messageId, rendered);
+    else await this.deps.rest.patch(Routes.channelMessage(data.channelId, ref.messageId), { body: rendered.body, files: rendered.files });
   }
 
   /** A new message: a follow-up while the interaction webhook lives, else a channel message. */

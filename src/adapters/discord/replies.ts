@@ -2,7 +2,8 @@
  * Showing the service's answers (Reply) on an interaction that was already acknowledged — with
  * a public deferred reply ('reply') or a deferred update of the pressed message ('update').
  * Errors and ephemeral answers are only shown to the user: a public "thinking…" reply is deleted
- * and an ephemeral follow-up takes its place.
+ * and an ephemeral follow-up takes its place. Public writes wait for the channel's pacer like
+ * task messages do (ephemeral ones are not channel messages).
  */
 import { MessageFlags, type APIEmbed, type RepliableInteraction } from 'discord.js';
 import type { Logger } from '../../log.js';
@@ -47,10 +48,15 @@ export async function sendPrivate(deps: ReplyDeps, interaction: RepliableInterac
   }
 }
 
+/** A public write in the channel's line (pacer.ts), as a first view. */
+function paced<T>(deps: ReplyDeps, interaction: RepliableInteraction, work: () => Promise<T>): Promise<T> {
+  return deps.presenter.paced(interaction.channelId ?? `dm:${interaction.user.id}`, work);
+}
+
 /** A form cannot be shown as a modal once the interaction is deferred: offer a button that opens it. */
 async function offerForm(deps: ReplyDeps, interaction: RepliableInteraction, form: FormView, deferral: Deferral): Promise<void> {
   if (deferral === 'reply') {
-    await interaction.editReply({ content: offerText(form), components: offerRows(form) });
+    await paced(deps, interaction, () => interaction.editReply({ content: offerText(form), components: offerRows(form) }));
     return;
   }
   await interaction.followUp({ content: offerText(form), components: offerRows(form), flags: MessageFlags.Ephemeral });
@@ -60,7 +66,7 @@ async function sendMessage(deps: ReplyDeps, interaction: RepliableInteraction, r
   const components = buttonRows(reply.rows ?? []);
   if (reply.replace && deferral === 'update') {
     // Edit the pressed message in place (settings menus, cancelled forms).
-    await interaction.editReply({ content: chunks(reply.text.trim() || '…')[0], components, embeds: [], attachments: [] });
+    await paced(deps, interaction, () => interaction.editReply({ content: chunks(reply.text.trim() || '…')[0], components, embeds: [], attachments: [] }));
     return;
   }
   if (reply.ephemeral) return sendPrivate(deps, interaction, reply.text, deferral, components);
@@ -68,10 +74,10 @@ async function sendMessage(deps: ReplyDeps, interaction: RepliableInteraction, r
   const [first = '', ...rest] = chunks(reply.text.trim());
   const content = first || (images.files.length ? '' : '…');
   const body = { components: rest.length ? [] : components, files: images.files, embeds: images.embeds };
-  if (deferral === 'reply' && !deps.presenter.usedOriginal(interaction.id)) await interaction.editReply({ ...body, content });
-  else await interaction.followUp({ ...body, content: content || undefined });
+  if (deferral === 'reply' && !deps.presenter.usedOriginal(interaction.id)) await paced(deps, interaction, () => interaction.editReply({ ...body, content }));
+  else await paced(deps, interaction, () => interaction.followUp({ ...body, content: content || undefined }));
   for (const [i, part] of rest.entries()) {
-    await interaction.followUp({ content: part, components: i === rest.length - 1 ? components : [] });
+    await paced(deps, interaction, () => interaction.followUp({ content: part, components: i === rest.length - 1 ? components : [] }));
   }
 }
 

@@ -15,7 +15,7 @@ import { parseBody, sendJson, type RouteRequest, type RouteResult } from './http
 import { handleCallback, handleInteractionWebhook } from './interaction-routes.js';
 import { InteractionFactory } from './interactions.js';
 import type { World } from './payloads.js';
-import { EditRateLimiter } from './rate-limit.js';
+import { DISCORD_LIMITS, RateLimits } from './rate-limit.js';
 import { handleBotRoute, type CommandRegistry, type RestContext } from './rest-routes.js';
 import { FakeState } from './state.js';
 import type { FakeDiscord, FakeDiscordOptions, RecordedRequest } from './types.js';
@@ -48,10 +48,14 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
   };
   const gatewayUrl = `ws://127.0.0.1:${port}`;
   const state = new FakeState(world, now);
-  const limit = opts.rateLimit === false ? undefined : opts.rateLimit;
-  const limiter = opts.rateLimit === false ? undefined : new EditRateLimiter(limit?.webhookEditsPerWindow ?? 5, limit?.windowMs ?? 1000);
+  const limit = opts.rateLimit === false ? undefined : (opts.rateLimit ?? {});
+  const limits = limit && new RateLimits({
+    webhook: { limit: limit.webhookEditsPerWindow ?? DISCORD_LIMITS.webhook.limit, windowMs: limit.windowMs ?? DISCORD_LIMITS.webhook.windowMs },
+    channel: limit.channel === false ? undefined : (limit.channel ?? DISCORD_LIMITS.channel),
+    globalPerSecond: limit.globalPerSecond ?? DISCORD_LIMITS.globalPerSecond,
+  });
   const commands: CommandRegistry = { global: [], guild: new Map(), last: [] };
-  const ctx: RestContext = { world, state, now, limiter, gatewayUrl, commands };
+  const ctx: RestContext = { world, state, now, limits, gatewayUrl, commands };
   const gateway = new FakeGateway(server, world, token, gatewayUrl, notify);
   const factory = new InteractionFactory(world, state, now, (d) => {
     gateway.dispatch('INTERACTION_CREATE', d);
@@ -66,6 +70,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     // Webhook-token routes need no auth; only interaction webhooks exist in this fake.
     if (head === 'webhooks' && req.segments.length >= 3) return handleInteractionWebhook(ctx, req, req.segments.slice(1));
     if (authorization !== `Bot ${token}`) throw DiscordErrors.unauthorized();
+    limits?.takeGlobal();
     return handleBotRoute(ctx, req);
   }
 
@@ -114,7 +119,10 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
       return commands.last;
     },
     get rateLimitedCount() {
-      return limiter?.limited ?? 0;
+      return limits?.limited ?? 0;
+    },
+    get rateLimits() {
+      return { ...(limits?.counts ?? { route: 0, channel: 0, global: 0 }) };
     },
     ready: () => gateway.ready(),
     slash: (o) => factory.slash(o),

@@ -5,7 +5,7 @@
 import { DiscordErrors, FormErrors } from './errors.js';
 import type { RouteRequest, RouteResult } from './http.js';
 import { messageJson, type World } from './payloads.js';
-import { inEditBucket, type EditRateLimiter } from './rate-limit.js';
+import type { RateLimits } from './rate-limit.js';
 import { LOADING, type FakeState, type InteractionRecord } from './state.js';
 import { asObj, validateModal } from './validate.js';
 
@@ -19,7 +19,7 @@ export interface RouteContext {
   world: World;
   state: FakeState;
   now: () => number;
-  limiter?: EditRateLimiter;
+  limits?: RateLimits;
 }
 
 /** `POST /interactions/{id}/{token}/callback`. */
@@ -102,20 +102,29 @@ function targetMessage(ctx: RouteContext, rec: InteractionRecord, ref: string): 
 export function handleInteractionWebhook(ctx: RouteContext, req: RouteRequest, rest: string[]): RouteResult {
   const [appId = '', token = '', sub, ref] = rest;
   const rec = liveInteraction(ctx, appId, token);
+  const limited = (channelId: string | undefined, work: () => RouteResult): RouteResult =>
+    ctx.limits ? ctx.limits.run(ctx.limits.webhookBucket(token), channelId, work) : work();
   const body = asObj(req.body.json);
   if (sub === undefined && req.method === 'POST') {
-    const msg = ctx.state.create(body, req.body.files, { interactionId: rec.id });
-    return req.query.get('wait') === 'false' ? { status: 204 } : { status: 200, body: messageJson(ctx.world, msg) };
+    // A follow-up is a message in the channel unless only its author sees it.
+    const isPublic = (Number(body.flags ?? 0) & 64) === 0;
+    return limited(isPublic ? ctx.world.channelId : undefined, () => {
+      const msg = ctx.state.create(body, req.body.files, { interactionId: rec.id });
+      return req.query.get('wait') === 'false' ? { status: 204 } : { status: 200, body: messageJson(ctx.world, msg) };
+    });
   }
   if (sub !== 'messages' || ref === undefined || rest.length !== 4) throw DiscordErrors.notFound();
   const id = targetMessage(ctx, rec, ref);
-  if (req.method === 'GET') return { status: 200, body: messageJson(ctx.world, ctx.state.messages.get(id)!) };
+  const target = ctx.state.messages.get(id)!;
+  if (req.method === 'GET') return limited(undefined, () => ({ status: 200, body: messageJson(ctx.world, target) }));
   if (req.method === 'DELETE') {
-    ctx.state.messages.delete(id);
-    return { status: 204 };
+    return limited(undefined, () => {
+      ctx.state.messages.delete(id);
+      return { status: 204 };
+    });
   }
   if (req.method === 'PATCH') {
-    return inEditBucket(ctx.limiter, 'webhook-message-edit', `message:${id}`, () => ({
+    return limited(target.ephemeral ? undefined : target.channelId, () => ({
       status: 200,
       body: messageJson(ctx.world, ctx.state.edit(id, body, req.body.files)),
     }));

@@ -4,7 +4,6 @@ import { DiscordErrors, DiscordHttpError } from './errors.js';
 import type { RouteRequest, RouteResult } from './http.js';
 import type { RouteContext } from './interaction-routes.js';
 import { botUserJson, channelJson, DEFAULT_USER, messageJson, snowflake, userJson } from './payloads.js';
-import { inEditBucket } from './rate-limit.js';
 import { asObj } from './validate.js';
 
 /** Mutable registry of the last command PUTs. */
@@ -76,22 +75,29 @@ function channels(ctx: RestContext, req: RouteRequest, rest: string[]): RouteRes
   if (sub === undefined && req.method === 'GET') return { status: 200, body: channelJson(ctx.world) };
   if (sub !== 'messages' || extra.length > 0) throw DiscordErrors.notFound();
   const body = asObj(req.body.json);
+  // The channel's buckets (major parameter: the channel); posting and editing also count as messages in it.
+  const limited = (kind: string, writes: boolean, work: () => RouteResult): RouteResult =>
+    ctx.limits ? ctx.limits.run(ctx.limits.channelBucket(kind, channelId), writes ? channelId : undefined, work) : work();
   if (messageId === undefined) {
     if (req.method !== 'POST') throw DiscordErrors.methodNotAllowed();
-    // Flag 64 (ephemeral) is only valid on interaction responses; a channel message is public.
-    const msg = ctx.state.create({ ...body, flags: Number(body.flags ?? 0) & ~64 }, req.body.files);
-    return { status: 200, body: messageJson(ctx.world, msg) };
+    return limited('channel-message-create', true, () => {
+      // Flag 64 (ephemeral) is only valid on interaction responses; a channel message is public.
+      const msg = ctx.state.create({ ...body, flags: Number(body.flags ?? 0) & ~64 }, req.body.files);
+      return { status: 200, body: messageJson(ctx.world, msg) };
+    });
   }
   const msg = ctx.state.messages.get(messageId);
   // Ephemeral messages are invisible through the channel routes.
   if (!msg || msg.ephemeral) throw DiscordErrors.unknownMessage();
   if (req.method === 'GET') return { status: 200, body: messageJson(ctx.world, msg) };
   if (req.method === 'DELETE') {
-    ctx.state.messages.delete(messageId);
-    return { status: 204 };
+    return limited('channel-message-delete', false, () => {
+      ctx.state.messages.delete(messageId);
+      return { status: 204 };
+    });
   }
   if (req.method === 'PATCH') {
-    return inEditBucket(ctx.limiter, 'channel-message-edit', `message:${messageId}`, () => ({
+    return limited('channel-message-edit', true, () => ({
       status: 200,
       body: messageJson(ctx.world, ctx.state.edit(messageId, body, req.body.files)),
     }));

@@ -11,8 +11,12 @@ export interface FakeDiscordOptions {
   channelId?: string;
   /** Per-file upload limit in bytes (default 10 MiB); sent in interactions as `attachment_size_limit`. */
   attachmentSizeLimit?: number;
-  /** Message-edit rate limit per message (default 5 per 1000 ms, wall clock); `false` disables it. */
-  rateLimit?: { webhookEditsPerWindow?: number; windowMs?: number } | false;
+  /**
+   * Rate limits (wall clock; `false` turns them all off): requests per interaction webhook token
+   * (default 5 per 2000 ms), public messages created or edited per channel through any route
+   * (default 5 per 5000 ms; `false` off), bot-token requests per second (default 50).
+   */
+  rateLimit?: { webhookEditsPerWindow?: number; windowMs?: number; channel?: { limit: number; windowMs: number } | false; globalPerSecond?: number } | false;
 }
 
 /** A Discord user as the fake sends it in interactions. */
@@ -90,6 +94,8 @@ export interface FakeDiscord {
   readonly commands: unknown[];
   /** Number of 429 answers sent so far. */
   readonly rateLimitedCount: number;
+  /** 429 answers by cause: a route's bucket, a channel's message limit (scope shared), the global limit. */
+  readonly rateLimits: { readonly route: number; readonly channel: number; readonly global: number };
   /** Resolves once a client has IDENTIFYed and received READY + GUILD_CREATE. */
   ready(): Promise<void>;
   slash(opts: {
