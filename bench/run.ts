@@ -19,6 +19,8 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['download', async () => (await import('./download.js')).runDownload()],
   ['admission', async () => (await import('./admission.js')).runAdmission()],
   ['chaos', async () => (await import('./chaos.js')).runChaos()],
+  ['record-store', async () => (await import('./record-store.js')).runRecordStore()],
+  ['receiver', async () => (await import('./receiver.js')).runReceiver()],
 ];
 const IDS = BENCHES.map(([id]) => id);
 const USAGE = `Usage: npm run bench [-- <id>...]
