@@ -5,12 +5,11 @@
  * applying and saving every update. Baseline: a bare node:http receiver that reads each body
  * and answers 200 — the ceiling for this machine and driver.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, fetch } from 'undici';
 import { parseConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { MjClient } from '../src/mj/client.js';
@@ -22,11 +21,10 @@ import { downloadImage } from '../src/runtime/images/download.js';
 import { startHttpServer } from '../src/runtime/http-server.js';
 import { openStore } from '../src/runtime/store.js';
 import { startSimulator } from '../src/sim/index.js';
-import { consoleOrigin, fmt, sampleTask, waitFor, type BenchResult } from './util.js';
+import { CONNECTIONS, drive as driveHere, STATES } from './receiver-driver.js';
+import { consoleOrigin, fmt, runChild, waitFor, type BenchResult } from './util.js';
 
 const TASKS = 1000;
-const STATES: [string, string][] = [['SUBMITTED', '0%'], ['IN_PROGRESS', '15%'], ['IN_PROGRESS', '30%'], ['IN_PROGRESS', '46%'], ['IN_PROGRESS', '62%'], ['IN_PROGRESS', '78%'], ['IN_PROGRESS', '93%'], ['SUCCESS', '100%']];
-const CONNECTIONS = 32;
 const WAIT_LIMIT_MS = 60_000;
 
 /** Shows nothing, at once: the platform is not what this measures. */
@@ -47,23 +45,12 @@ class NullPresenter implements Presenter {
   }
 }
 
-/** POST every state of every task (state by state, so one task's states arrive in order); POSTs/s answered. */
-async function drive(hook: string, ids: string[]): Promise<{ perSecond: number; failed: number }> {
-  const bodies = STATES.map(([status, progress]) => ids.map((id) => JSON.stringify(sampleTask(id, progress, status))));
-  const dispatcher = new Agent({ connections: CONNECTIONS });
-  let failed = 0;
-  const t0 = performance.now();
-  const posts: Promise<unknown>[] = [];
-  for (const step of bodies) {
-    for (const body of step) {
-      posts.push(fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body, dispatcher }).then(async (r) => { await r.arrayBuffer(); if (!r.ok) failed += 1; }, () => void (failed += 1)));
-    }
-    // The next state of a task is only sent after this one was answered.
-    await Promise.all(posts.splice(0));
-  }
-  const perSecond = (ids.length * STATES.length) / ((performance.now() - t0) / 1000);
-  await dispatcher.close();
-  return { perSecond, failed };
+/** POSTs/s answered: the driver in this process (`separate`: in a child process of its own, like a real proxy). */
+async function drive(hook: string, ids: string[], dir: string, separate: boolean): Promise<{ perSecond: number; failed: number }> {
+  if (!separate) return driveHere(hook, ids);
+  const file = join(dir, `ids-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(ids));
+  return runChild<{ perSecond: number; failed: number }>('bench/receiver-driver.ts', [hook, file], 180_000);
 }
 
 interface Run {
@@ -74,7 +61,7 @@ interface Run {
   statesInOrder?: boolean;
 }
 
-async function runMjbot(dir: string): Promise<Run> {
+async function runMjbot(dir: string, separate: boolean): Promise<Run> {
   const sim = await startSimulator({ stepMs: 3_600_000, concurrency: TASKS + 10, queueLimit: TASKS + 10 });
   const storeUrl = `sqlite://${join(dir, 'receiver.sqlite')}`;
   const store = await openStore(storeUrl);
@@ -98,7 +85,7 @@ async function runMjbot(dir: string): Promise<Run> {
       );
     }
     const t0 = performance.now();
-    const { perSecond, failed } = await drive(`${http.url}/mj/notify/${secret}`, ids);
+    const { perSecond, failed } = await drive(`${http.url}/mj/notify/${secret}`, ids, dir, separate);
     await waitFor(() => presenter.finals >= ids.length, WAIT_LIMIT_MS, 10);
     const appliedAfterMs = performance.now() - t0;
     await service.flush();
@@ -119,7 +106,7 @@ async function runMjbot(dir: string): Promise<Run> {
   }
 }
 
-async function runBare(): Promise<Run> {
+async function runBare(dir: string, separate: boolean): Promise<Run> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -132,7 +119,7 @@ async function runBare(): Promise<Run> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const ids = Array.from({ length: TASKS }, (_, i) => `1795${String(i).padStart(12, '0')}`);
-    return await drive(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, ids);
+    return await drive(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, ids, dir, separate);
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -141,30 +128,39 @@ async function runBare(): Promise<Run> {
 
 export async function runReceiver(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'mjbot-bench-receiver-'));
+  const rows: (string | number)[][] = [];
+  const raw: Record<string, Run[]> = {};
   try {
-    // Interleaved, the best of two runs each (least disturbed by the shared machine).
-    const bare: Run[] = [];
-    const mjbot: Run[] = [];
-    for (let i = 0; i < 2; i++) {
-      bare.push(await runBare());
-      mjbot.push(await runMjbot(mkdtempSync(join(dir, 'run-'))));
+    for (const separate of [false, true]) {
+      // Interleaved, the best of two runs each (least disturbed by the shared machine).
+      const bare: Run[] = [];
+      const mjbot: Run[] = [];
+      for (let i = 0; i < 2; i++) {
+        bare.push(await runBare(dir, separate));
+        mjbot.push(await runMjbot(mkdtempSync(join(dir, 'run-')), separate));
+      }
+      const best = (runs: Run[]): Run => runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+      const b = best(bare);
+      const m = best(mjbot);
+      const where = separate ? 'driver in its own process' : 'driver in the same process';
+      raw[`bare, ${where}`] = bare;
+      raw[`mjbot, ${where}`] = mjbot;
+      rows.push(
+        [where, 'mjbot receiver + tracker (SQLite file store)', fmt(m.perSecond, 0), `${((m.perSecond / b.perSecond) * 100).toFixed(0)} %`, m.failed, fmt((m.appliedAfterMs ?? 0) / 1000, 2), `${m.finals}/${TASKS}`, m.statesInOrder ? 'yes' : 'NO'],
+        [where, 'bare node:http receiver (reads the body, answers 200)', fmt(b.perSecond, 0), '100 %', b.failed, '—', '—', '—'],
+      );
     }
-    const best = (runs: Run[]): Run => runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-    const b = best(bare);
-    const m = best(mjbot);
     return {
       id: 'receiver',
       title: '9. notifyHook receiver throughput (1000 tasks)',
-      columns: ['variant', 'POSTs/s answered', '÷ bare', 'failed POSTs', 'all 8000 applied after s', 'finals shown', 'all saved as SUCCESS'],
-      rows: [
-        ['mjbot receiver + tracker (SQLite file store)', fmt(m.perSecond, 0), `${((m.perSecond / b.perSecond) * 100).toFixed(0)} %`, m.failed, fmt((m.appliedAfterMs ?? 0) / 1000, 2), `${m.finals}/${TASKS}`, m.statesInOrder ? 'yes' : 'NO'],
-        ['bare node:http receiver (reads the body, answers 200)', fmt(b.perSecond, 0), '100 %', b.failed, '—', '—', '—'],
-      ],
+      columns: ['driver', 'variant', 'POSTs/s answered', '÷ bare', 'failed POSTs', 'all applied after s', 'finals shown', 'all saved as SUCCESS'],
+      rows,
       notes: [
-        `${TASKS} open tasks, ${STATES.length} POSTs each (full Plus task JSON, ~1.5 KB), sent state by state (all tasks' first state, then the second, …) over ${CONNECTIONS} keep-alive connections as fast as they are answered; polling off, so every update arrives through the receiver only.`,
-        'POSTs/s: all POSTs over the time until the last was answered; best of 2 interleaved runs per variant. "applied after": from the first POST until every task\'s final view reached the presenter.',
+        `${TASKS} open tasks, ${STATES.length} POSTs each (full Plus task JSON, ~1.5 KB), sent state by state (all tasks' first state, then the second, …) over ${CONNECTIONS} keep-alive connections (undici fetch) as fast as they are answered; polling off, so every update arrives through the receiver only.`,
+        'Driver in the same process: the method of the earlier figures (benchmark 2), where the driver\'s own work is part of every POST. Driver in its own process: the receiver has the process to itself, as behind a real proxy; the bare receiver is then limited only by the driver.',
+        'POSTs/s: all POSTs over the time until the last was answered; best of 2 interleaved runs per variant. "all applied after": from the first POST until every task\'s final view reached the presenter; "all saved as SUCCESS": read back from the store file afterwards.',
       ],
-      raw: { bare, mjbot },
+      raw,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

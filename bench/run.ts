@@ -21,6 +21,7 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['chaos', async () => (await import('./chaos.js')).runChaos()],
   ['record-store', async () => (await import('./record-store.js')).runRecordStore()],
   ['receiver', async () => (await import('./receiver.js')).runReceiver()],
+  ['relay', async () => (await import('./relay.js')).runRelay()],
 ];
 const IDS = BENCHES.map(([id]) => id);
 const USAGE = `Usage: npm run bench [-- <id>...]

@@ -95,8 +95,12 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<O
       const ok = await run(ns, (k) => k.set(key, value, ttlMs));
       if (ok === false) throw new BotError('STORE_UNAVAILABLE', `store write failed (${ns})`);
     },
-    delete(ns: Namespace, key: string) {
-      return run(ns, (k) => k.delete(key));
+    async delete(ns: Namespace, key: string) {
+      if (!backend.writesThroughWriter) return run(ns, (k) => k.delete(key));
+      // SQLite: only the writer connection writes (see sqlite-writer.ts for why).
+      const existed = await run(ns, (k) => k.has(key));
+      await write([{ ns, key, delete: true }]);
+      return existed;
     },
     write,
     async *entries<T>(ns: Namespace) {
