@@ -6,6 +6,7 @@
  * POST rate as JSON from a process of its own.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Agent, fetch } from 'undici';
 import { sampleTask } from './util.js';
 
@@ -40,4 +41,5 @@ export async function drive(hook: string, ids: string[]): Promise<{ perSecond: n
   return { perSecond, failed };
 }
 
-if (process.argv[2]) console.log(JSON.stringify(await drive(process.argv[2], JSON.parse(readFileSync(process.argv[3] ?? '', 'utf8')) as string[])));
+// Run as a script (not imported by receiver.ts): drive and print the result.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) console.log(JSON.stringify(await drive(process.argv[2] ?? '', JSON.parse(readFileSync(process.argv[3] ?? '', 'utf8')) as string[])));
