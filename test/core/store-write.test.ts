@@ -68,6 +68,19 @@ describe.each(['memory', 'sqlite', 'redis'])('Store.write on %s', (backend) => {
     await store.write([{ ns: 'meta', key: 'a', delete: true }]);
   });
 
+  it('stores quotes, backslashes, SQL and any Unicode in keys and values exactly', async () => {
+    const store = await open(await urlFor(backend), prefix);
+    const nasty = `it's "quoted" \\ back'); DROP TABLE keyv; -- 🦊 \u0001 ${String.fromCharCode(1)} 龍`;
+    const key = `${prefix}-o'brien'); --`;
+    await store.write([{ ns: 'user', key, value: { nasty, list: [nasty, "'"] } }]);
+    await store.set('user', `${key}-set`, nasty);
+    expect(await store.get('user', key)).toEqual({ nasty, list: [nasty, "'"] });
+    expect(await store.get('user', `${key}-set`)).toBe(nasty);
+    expect(await store.delete('user', `${key}-set`)).toBe(true);
+    await store.write([{ ns: 'user', key, delete: true }]);
+    expect(await store.get('user', key)).toBeUndefined();
+  });
+
   it('keeps a task open until its result is settled, and every concurrent save lands', async () => {
     const store = await open(await urlFor(backend), prefix);
     const records = new RecordStore(store);
