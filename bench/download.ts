@@ -12,7 +12,7 @@ const IMAGE_BYTES = 20 * MB;
 const RUNS = 2;
 
 /** A PNG header (signature + IHDR) followed by one big IDAT of noise: sniffs as a 4096×4096 PNG. */
-function bigPng(): Buffer {
+export function bigPng(): Buffer {
   const chunk = (type: string, data: Buffer): Buffer => {
     const head = Buffer.alloc(8);
     head.writeUInt32BE(data.length, 0);

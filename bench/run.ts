@@ -20,6 +20,9 @@ const BENCHES: [string, () => Promise<BenchResult>][] = [
   ['admission', async () => (await import('./admission.js')).runAdmission()],
   ['chaos', async () => (await import('./chaos.js')).runChaos()],
   ['discord-burst', async () => (await import('./discord-burst.js')).runDiscordBurst()],
+  ['record-store', async () => (await import('./record-store.js')).runRecordStore()],
+  ['receiver', async () => (await import('./receiver.js')).runReceiver()],
+  ['relay', async () => (await import('./relay.js')).runRelay()],
 ];
 const IDS = BENCHES.map(([id]) => id);
 const USAGE = `Usage: npm run bench [-- <id>...]

@@ -37,6 +37,10 @@ export function envelopeCodec(keyvDeserialize: (raw: string) => unknown): ValueC
   return {
     async encode(value, ttlMs) {
       const envelope = { value, expires: ttlMs ? Date.now() + ttlMs : undefined };
+      // Without a replacer JSON.stringify is several times faster; only a value that has a string
+      // starting with ":" (seen in compact JSON as ESCAPED_STRING) needs keyv's escaping.
+      const plain = JSON.stringify(envelope);
+      if (!ESCAPED_STRING.test(plain)) return plain;
       return JSON.stringify(envelope, (_key, v: unknown) => (typeof v === 'string' && v.startsWith(':') ? `:${v}` : v));
     },
     async decode(raw) {

@@ -11,8 +11,9 @@ import { dirname, resolve } from 'node:path';
 import { BotError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { storeFailure, STARTUP_TIMEOUTS, withTimeout } from '../startup.js';
-import { NAMESPACES, type KeyValue, type Namespace, type Store } from '../core/domain/ports.js';
+import { NAMESPACES, type KeyValue, type Namespace, type Store, type StoreWrite } from '../core/domain/ports.js';
 import { envelopeCodec, memoryAtomic, runTransaction, Serial, type AtomicBackend } from './atomic.js';
+import type { RawOp } from './group-commit.js';
 
 export type { Namespace, Store };
 
@@ -66,6 +67,20 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<O
     }
   };
   const codec = (ns: Namespace) => envelopeCodec((raw) => space(ns).deserialize!(raw));
+  const write = async (ops: readonly StoreWrite[]): Promise<void> => {
+    const raw = await Promise.all(
+      ops.map(async (op): Promise<RawOp> => {
+        const key = backend.physicalKey(op.ns, op.key);
+        return 'delete' in op ? { key, delete: true } : { key, raw: await codec(op.ns).encode(op.value, op.ttlMs), ttlMs: op.ttlMs };
+      }),
+    );
+    try {
+      await backend.ready?.();
+      await backend.write(raw);
+    } catch (err) {
+      throw err instanceof BotError ? err : new BotError('STORE_UNAVAILABLE', `store ${kind} unavailable (write)`, {}, { cause: err });
+    }
+  };
   // Transactions of this process run one after another: they then only ever race other processes.
   const serial = new Serial();
   let atomic: Promise<AtomicBackend> | undefined;
@@ -75,12 +90,19 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<O
       return run(ns, async (k) => (await k.get<T>(key)) ?? undefined);
     },
     async set<T>(ns: Namespace, key: string, value: T, ttlMs?: number) {
+      // SQLite: through the group-committing writer, so concurrent sets share a commit.
+      if (backend.writesThroughWriter) return write([{ ns, key, value, ttlMs }]);
       const ok = await run(ns, (k) => k.set(key, value, ttlMs));
       if (ok === false) throw new BotError('STORE_UNAVAILABLE', `store write failed (${ns})`);
     },
-    delete(ns: Namespace, key: string) {
-      return run(ns, (k) => k.delete(key));
+    async delete(ns: Namespace, key: string) {
+      if (!backend.writesThroughWriter) return run(ns, (k) => k.delete(key));
+      // SQLite: only the writer connection writes (see sqlite-writer.ts for why).
+      const existed = await run(ns, (k) => k.has(key));
+      await write([{ ns, key, delete: true }]);
+      return existed;
     },
+    write,
     async *entries<T>(ns: Namespace) {
       await run(ns, async () => undefined);
       const k = space(ns);
@@ -159,6 +181,10 @@ interface Backend {
   physicalKey(ns: Namespace, key: string): string;
   stripPrefix(key: string, ns: Namespace): string;
   atomic(): Promise<AtomicBackend>;
+  /** `Store.write`: raw entries (keyv's layout and envelope) in one atomic write, resolved once durable. */
+  write(ops: RawOp[]): Promise<void>;
+  /** Plain sets go through `write` too (SQLite: shares the group commit). */
+  writesThroughWriter?: boolean;
   /** Resolves once the backend can take commands; rejects when it cannot yet. */
   ready?: () => Promise<void>;
   close?: () => Promise<void>;
@@ -174,10 +200,17 @@ async function backendOf(kind: string, url: string, opts: StoreOptions, reportEr
       if (!map) maps.set(ns, (map = new Map()));
       return map;
     };
+    const mapOfKey = (physical: string) => mapOf(physical.slice(0, physical.indexOf(':')));
     return {
       ...plain,
       keyv: (ns) => new Keyv({ store: mapOf(ns), namespace: ns }),
-      atomic: async () => memoryAtomic((physical) => mapOf(physical.slice(0, physical.indexOf(':')))),
+      atomic: async () => memoryAtomic(mapOfKey),
+      write: async (ops) => {
+        for (const op of ops) {
+          if ('delete' in op) mapOfKey(op.key).delete(op.key);
+          else mapOfKey(op.key).set(op.key, op.raw);
+        }
+      },
     };
   }
   if (kind === 'sqlite') {
@@ -185,8 +218,14 @@ async function backendOf(kind: string, url: string, opts: StoreOptions, reportEr
     const path = url.slice('sqlite://'.length) || './data/mjbot.sqlite';
     if (path !== ':memory:') makeFolders(dirname(resolve(path)));
     const { sqliteAtomic } = await import('./atomic-sqlite.js');
+    const { sqliteWriter } = await import('./sqlite-writer.js');
+    // Opened first: it puts the file in WAL mode before keyv's connections open it.
+    const writer = await sqliteWriter(path, SQLITE_BUSY_TIMEOUT_MS);
     return {
       ...plain,
+      write: (ops) => writer.write(ops),
+      writesThroughWriter: true,
+      close: () => writer.close(),
       // keyv binds its namespace onto the backend object, so each namespace gets its own backend
       // (one SQLite connection each, same file, same table).
       keyv: (ns) => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), namespace: ns }),
@@ -216,6 +255,16 @@ async function backendOf(kind: string, url: string, opts: StoreOptions, reportEr
       stripPrefix: (key, ns) => strip(key, [`${namespace(ns)}:`, `${ns}:`]),
       atomic: async () => redisAtomic(url, opts.logger),
       ready: () => (connected ? Promise.resolve() : within(connecting, FIRST_CONNECT_MS)),
+      // MULTI/EXEC: every entry lands in one step; durable as far as Redis's own persistence is.
+      write: async (ops) => {
+        const multi = client.multi();
+        for (const op of ops) {
+          if ('delete' in op) multi.addCommand(['DEL', op.key]);
+          else if (op.ttlMs) multi.addCommand(['SET', op.key, op.raw, 'PX', String(Math.ceil(op.ttlMs))]);
+          else multi.addCommand(['SET', op.key, op.raw]);
+        }
+        await multi.exec();
+      },
       close: async () => {
         if (client.isOpen) client.destroy();
       },

@@ -27,6 +27,7 @@ function counting(inner: Store): Store & { reads: number; writes: { key: string;
     async get<T>(ns: Namespace, key: string) { this.reads++; return inner.get<T>(ns, key); },
     async set<T>(ns: Namespace, key: string, value: T, ttlMs?: number) { this.writes.push({ key, ttlMs }); return inner.set(ns, key, value, ttlMs); },
     delete: (ns, key) => inner.delete(ns, key),
+    async write(ops) { for (const op of ops) if (!('delete' in op)) this.writes.push({ key: op.key, ttlMs: op.ttlMs }); return inner.write(ops); },
     entries: (ns) => inner.entries(ns),
     transact: (keys, body) => inner.transact(keys, body),
     close: () => inner.close(),

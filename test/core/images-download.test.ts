@@ -53,6 +53,8 @@ function handler(name: 'main' | 'other') {
     if (route === '/ok.png') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(IMAGE);
     if (route === '/big-length') return void (streamed = stream(res, HUGE, true));
     if (route === '/big-chunked') return void (streamed = stream(res, HUGE, false));
+    if (route === '/large.png') return void res.writeHead(200, { 'content-length': String(LARGE.length) }).end(LARGE);
+    if (route === '/large-chunked.png') return void res.writeHead(200).end(LARGE);
     if (route === '/hang') return; // never answers
     if (route === '/stall') return void res.writeHead(200, { 'content-length': String(IMAGE.length) }).write(IMAGE.subarray(0, 10));
     if (route === '/forbidden') return void res.writeHead(403).end('expired');
@@ -106,7 +108,19 @@ async function failure(promise: Promise<unknown>): Promise<BotError> {
   return err;
 }
 
+/** An image of many network chunks: the PNG followed by 600 KB of padding. */
+const LARGE = Buffer.concat([IMAGE, Buffer.alloc(600_000, 7)]);
+
 describe('downloadImage', () => {
+  it.each([
+    ['with a content-length (read into one buffer of that size)', '/large.png'],
+    ['streamed without a content-length', '/large-chunked.png'],
+  ])('returns every byte of a large image %s', async (_name, path) => {
+    const image = await downloadImage(`${base}${path}`, opts());
+    expect(image.bytes.length).toBe(LARGE.length);
+    expect(Buffer.compare(image.bytes, LARGE)).toBe(0);
+  });
+
   it('downloads an image and trusts its bytes, not its content-type', async () => {
     const image = await downloadImage(`${base}/ok.png?ex=abc&hm=def`, opts());
     expect(image.mime).toBe('image/png');

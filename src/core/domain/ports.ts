@@ -28,11 +28,22 @@ export interface Transaction {
   delete(ns: Namespace, key: string): void;
 }
 
+/** One entry of `Store.write`: a value to set (with an optional time to live) or a key to delete. */
+export type StoreWrite =
+  | { ns: Namespace; key: string; value: unknown; ttlMs?: number }
+  | { ns: Namespace; key: string; delete: true };
+
 /** Persistent key-value state with typed namespaces; values are JSON. */
 export interface Store {
   get<T>(ns: Namespace, key: string): Promise<T | undefined>;
   set<T>(ns: Namespace, key: string, value: T, ttlMs?: number): Promise<void>;
   delete(ns: Namespace, key: string): Promise<boolean>;
+  /**
+   * Several sets and deletes as one write: they land together or not at all, and the promise
+   * resolves only once they are durable (they survive the process being killed right after).
+   * Concurrent writes may share one commit (SQLite), so many small writes cost one disk sync.
+   */
+  write(ops: readonly StoreWrite[]): Promise<void>;
   /**
    * Read-modify-write `keys` atomically against every other writer of the store, in this process
    * and in every other one sharing it (a Redis compare-and-set script, one SQLite transaction).

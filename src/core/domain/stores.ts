@@ -5,7 +5,7 @@
  * open until its final view was delivered or declared undeliverable, not merely until it finished.
  */
 import { FORM_KEEP_MS, FORM_TTL_MS, type FormRecord } from './forms.js';
-import type { Store } from './ports.js';
+import type { Store, StoreWrite } from './ports.js';
 import { isSettled, RECORD_TTL_MS, withStage, type TaskRecord } from './records.js';
 import { UserSettingsSchema, type ChatSettings, type UserSettings } from './settings.js';
 import type { ChatRef, Locale, MessageRef, Platform } from './types.js';
@@ -18,10 +18,12 @@ export class RecordStore {
     return record ? withStage(record) : undefined;
   }
 
+  /** One durable write: the record and its place in the open index land together or not at all. */
   async save(record: TaskRecord): Promise<void> {
-    await this.store.set('task', record.taskId, record, RECORD_TTL_MS);
-    if (isSettled(record)) await this.store.delete('open', record.taskId);
-    else await this.store.set<OpenEntry>('open', record.taskId, { deadline: record.deadline, finished: record.finished });
+    const open: StoreWrite = isSettled(record)
+      ? { ns: 'open', key: record.taskId, delete: true }
+      : { ns: 'open', key: record.taskId, value: { deadline: record.deadline, finished: record.finished } satisfies OpenEntry };
+    await this.store.write([{ ns: 'task', key: record.taskId, value: record, ttlMs: RECORD_TTL_MS }, open]);
   }
 
   /** Ids of tasks still open (not finished, or finished but their result not yet delivered). */

@@ -108,8 +108,9 @@ export class MjService {
     return this.ctx.fleet ? this.ctx.fleet.route(task) : this.tracker.ingest(task);
   }
 
-  /** Is this one of our tasks? (fast store lookup for the notify receiver) */
+  /** Is this one of our tasks? Open tasks are answered from memory; others need a store lookup. */
   async knowsTask(taskId: string): Promise<boolean> {
+    if (this.tracker.get(taskId)) return true;
     return (await this.ctx.records.get(taskId)) !== undefined;
   }
 

@@ -9,6 +9,7 @@ import { scrub, type Logger } from '../../log.js';
 import type { Task } from '../../mj/schemas.js';
 import { isSettled, isTerminal, parsePercent, rankOf, type TaskRecord } from '../domain/records.js';
 import type { RecordStore } from '../domain/stores.js';
+import { ProgressSaves } from './progress-saves.js';
 
 export type UpdateKind = 'progress' | 'final' | 'modal';
 
@@ -50,8 +51,11 @@ export class Tracker {
   /** Proxy requests made by polling (for tests and benchmarks). */
   pollRequests = 0;
   private readonly finishedListeners: ((record: TaskRecord) => void)[] = [];
+  private readonly progressSaves: ProgressSaves;
 
-  constructor(private readonly opts: TrackerOptions) {}
+  constructor(private readonly opts: TrackerOptions) {
+    this.progressSaves = new ProgressSaves(opts.records, opts.logger, (record) => this.open.get(record.taskId) === record);
+  }
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
@@ -107,6 +111,7 @@ export class Tracker {
   }
 
   private drop(taskId: string): void {
+    this.progressSaves.forget(taskId);
     this.open.delete(taskId);
     this.missing.delete(taskId);
     for (const resolve of this.doneWaiters.get(taskId) ?? []) resolve();
@@ -145,10 +150,11 @@ export class Tracker {
     this.aborter.abort(new Error('tracker stopped'));
   }
 
-  /** Wait for the current tick (if any). */
+  /** Wait for the current tick (if any), the updates being applied and their saves. */
   async idle(): Promise<void> {
     await this.ticking;
     await Promise.all([...this.locks.values()]);
+    await this.progressSaves.flush();
   }
 
   private schedule(): void {
@@ -203,7 +209,12 @@ export class Tracker {
       kind = 'final';
       if (status !== 'SUCCESS') record.failure = classifyFailure(task, this.opts.secrets ?? []);
     } else if (status !== 'MODAL') record.stage = 'progress';
-    await this.opts.records.save(record);
+    // Plain progress is saved a moment later with others (polling restores it after a crash).
+    if (kind === 'progress') this.progressSaves.later(record);
+    else {
+      this.progressSaves.forget(record.taskId);
+      await this.opts.records.save(record);
+    }
     if (kind === 'final') this.emitFinished(record);
     await this.opts.onUpdate(record, kind);
     return 'applied';
@@ -233,6 +244,7 @@ export class Tracker {
     record.stage = 'final-ready';
     record.failure = { code, detail };
     record.rank = 5;
+    this.progressSaves.forget(record.taskId);
     await this.opts.records.save(record);
     this.emitFinished(record);
     await this.opts.onUpdate(record, 'final');

@@ -108,17 +108,24 @@ async function readCapped(body: Dispatcher.ResponseData['body'], declared: strin
     discard(body);
     throw imageTooLarge(maxBytes, where);
   }
+  // With a declared length the bytes go straight into one buffer of that size: the image is held
+  // once, not as chunks plus their concatenation (twice its size at the peak).
+  const declaredLength = Number.isSafeInteger(length) && length > 0 ? length : undefined;
+  const into = declaredLength === undefined ? undefined : Buffer.allocUnsafe(declaredLength);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body) {
     const buf = chunk as Buffer;
-    total += buf.length;
-    if (total > maxBytes) {
+    if (total + buf.length > maxBytes || (into && total + buf.length > into.length)) {
       discard(body); // closes the connection: the rest is never read
-      throw imageTooLarge(maxBytes, where);
+      if (total + buf.length > maxBytes) throw imageTooLarge(maxBytes, where);
+      throw failed(`more bytes than declared: ${where}`, { reason: 'network' });
     }
-    chunks.push(buf);
+    if (into) buf.copy(into, total);
+    else chunks.push(buf);
+    total += buf.length;
   }
+  if (into) return total === into.length ? into : into.subarray(0, total);
   return Buffer.concat(chunks, total);
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Progress snapshots are saved a moment later, together, instead of one store write per notify:
+ * a crash loses at most that moment of progress, which the next poll of the restarted process
+ * brings back (the task stays in the open index from its submit, and the proxy has its current
+ * state). Everything that must not be lost — a submit, a MODAL step, a final result, a delivery
+ * stage — is still saved before anyone acts on it (see tracker.ts).
+ */
+import type { Logger } from '../../log.js';
+import type { TaskRecord } from '../domain/records.js';
+import type { RecordStore } from '../domain/stores.js';
+
+/** How long a progress snapshot may wait for its save. */
+export const PROGRESS_SAVE_DELAY_MS = 1000;
+
+export class ProgressSaves {
+  private readonly dirty = new Map<string, TaskRecord>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly records: RecordStore,
+    private readonly logger: Logger,
+    /** Still this process's live copy of the task? (a released or settled task is not written) */
+    private readonly owns: (record: TaskRecord) => boolean,
+    private readonly delayMs = PROGRESS_SAVE_DELAY_MS,
+  ) {}
+
+  /** Save this record's progress soon. */
+  later(record: TaskRecord): void {
+    this.dirty.set(record.taskId, record);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.delayMs);
+    this.timer.unref?.();
+  }
+
+  /** The record is being saved now (or no longer ours): no deferred save for it. */
+  forget(taskId: string): void {
+    this.dirty.delete(taskId);
+  }
+
+  /** Save every waiting snapshot now (concurrently, so the store can commit them as one). */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.dirty.values()].filter((r) => !r.finished && this.owns(r));
+    this.dirty.clear();
+    const saving = Promise.all(
+      batch.map((record) =>
+        this.records.save(record).catch((err: unknown) => {
+          this.logger.warn({ err, taskId: record.taskId }, 'could not save task progress; the next poll brings it back');
+        }),
+      ),
+    ).then(() => undefined);
+    this.flushing = Promise.all([this.flushing, saving]).then(() => undefined);
+    return this.flushing;
+  }
+}
