@@ -8,7 +8,10 @@
  * Naive: a discord.js bot that defers, submits, edits its reply on every notify (progress and
  * result, one edit at a time per task) and lets discord.js retry 429s after Retry-After.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, type ChatInputCommandInteraction } from 'discord.js';
@@ -100,9 +103,10 @@ async function burst(fake: FakeDiscord): Promise<{ t0: number; lastAt: number }>
 async function runMjbot(): Promise<Outcome> {
   const fake = await startFakeDiscord({ rateLimit: { channel: CHANNEL } });
   const sim = await startSimulator(SIM);
+  const dir = mkdtempSync(join(tmpdir(), 'mjbot-bench-discord-'));
   const env = {
-    // memory://: concurrent interactions on a SQLite store stall in this process (see bench/README.md).
-    DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.apiBase, STORE_URL: 'memory://',
+    // The default store (SQLite), in a folder of its own.
+    DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.apiBase, STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
     MJ_BASE_URL: sim.url, MJ_FLAVOUR: 'plus', MJ_POLL_INTERVAL_MS: '500', CHAT_MAX_RUNNING: String(USERS),
   };
   const app = await createApp(parseConfig(env), silentLogger(), { adapters: false });
@@ -120,6 +124,7 @@ async function runMjbot(): Promise<Outcome> {
     await app.close();
     await sim.close();
     await fake.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -19,8 +19,10 @@ const users: FakeUser[] = Array.from({ length: USERS }, (_, i) => ({ id: String(
 const titleOf = (body: unknown): string => (body as { embeds?: { title?: string }[] } | undefined)?.embeds?.[0]?.title ?? '';
 
 describe('a burst in one Discord channel', () => {
-  it('30 users at once: every result arrives exactly once on its own reply, no interaction fails, and no request is rate limited', async () => {
+  // SQLite is the default store: simultaneous interactions once stalled on its write lock there.
+  it.each([{ store: 'memory', sqlite: false }, { store: 'SQLite', sqlite: true }])('30 users at once ($store store): every result arrives exactly once on its own reply, no interaction fails, and no request is rate limited', async ({ sqlite }) => {
     stack = await startStack({
+      sqlite,
       channel: { limit: 5, windowMs: 1000 },
       sim: { stepMs: 150, progressSteps: 4, concurrency: USERS, queueLimit: USERS * 2 },
       env: { CHAT_MAX_RUNNING: String(USERS) },
