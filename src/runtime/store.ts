@@ -185,12 +185,17 @@ async function backendOf(kind: string, url: string, opts: StoreOptions, reportEr
     const path = url.slice('sqlite://'.length) || './data/mjbot.sqlite';
     if (path !== ':memory:') makeFolders(dirname(resolve(path)));
     const { sqliteAtomic } = await import('./atomic-sqlite.js');
+    // The process writes through one queue (see atomic-sqlite.ts); in WAL mode reads never wait for it.
+    const writer = new Serial();
+    const wal = path === ':memory:' ? undefined : new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS });
+    await wal?.query('PRAGMA journal_mode=WAL');
+    await wal?.disconnect();
     return {
       ...plain,
       // keyv binds its namespace onto the backend object, so each namespace gets its own backend
       // (one SQLite connection each, same file, same table).
-      keyv: (ns) => new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), namespace: ns }),
-      atomic: () => sqliteAtomic(path, SQLITE_BUSY_TIMEOUT_MS),
+      keyv: (ns) => new Keyv({ store: oneWriter(new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: SQLITE_BUSY_TIMEOUT_MS }), writer), namespace: ns }),
+      atomic: () => sqliteAtomic(path, SQLITE_BUSY_TIMEOUT_MS, writer),
     };
   }
   if (kind === 'redis' || kind === 'rediss') {
@@ -262,4 +267,15 @@ export function adapterState(store: Store, name: string): KeyValue {
     set: (k, value, ttlMs) => store.set('adapter', key(k), value, ttlMs),
     delete: (k) => store.delete('adapter', key(k)),
   };
+}
+
+type Writes = Record<'set' | 'delete' | 'deleteMany' | 'clear', (...args: never[]) => Promise<unknown>>;
+
+/** A SQLite keyv backend whose writes wait in the process's one write queue. */
+function oneWriter<T extends Writes>(backend: T, writer: Serial): T {
+  for (const name of ['set', 'delete', 'deleteMany', 'clear'] as const) {
+    const write = backend[name].bind(backend) as (...args: unknown[]) => Promise<unknown>;
+    (backend as Record<string, unknown>)[name] = (...args: unknown[]) => writer.run(() => write(...args));
+  }
+  return backend;
 }
