@@ -48,6 +48,8 @@ export class SessionBoard {
     private readonly shared: Shared,
     private readonly clock: BudgetClock,
     private readonly intervalMs: number,
+    /** Results a group still waits for: edits leave them their share of its budget. */
+    private readonly outstanding: (chatId: number) => number,
   ) {}
 
   /** Put (or refresh) a job's line on its group's board. */
@@ -105,13 +107,15 @@ export class SessionBoard {
     }
     const text = render(board);
     if (text === board.shown) return false;
-    // Lowest priority: only when a message fits without waiting and without touching the results' reserve.
-    if (!this.shared.budget.hasRoom(chatId)) {
+    // The board's first message is the acknowledgement of the jobs on it (behind results); its
+    // edits are progress: only when a message fits without touching the results' reserve.
+    const creating = board.messageId === undefined;
+    if (!creating && !this.shared.budget.hasRoom(chatId, this.outstanding(chatId))) {
       board.retryAt = this.clock.now() + NO_ROOM_RETRY_MS;
       return true;
     }
     board.lastAt = this.clock.now();
-    await this.shared.budget.in('progress', async () => {
+    await this.shared.budget.in(creating ? 'ack' : 'progress', async () => {
       if (board.messageId !== undefined) {
         try {
           await api.editMessageText(chatId, board.messageId, text, { parse_mode: 'HTML' });

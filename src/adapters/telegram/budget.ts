@@ -94,14 +94,15 @@ export class ChatBudget {
 
   /**
    * True when a progress update to `chatId` could go out now without waiting behind anyone; a few
-   * slots of a group's minute window and of the bot's second stay reserved for results.
+   * slots of the bot's second, and of a group's minute a slot for each of its `outstanding`
+   * results (at least GROUP_RESERVE), stay reserved for results.
    */
-  hasRoom(chatId: number): boolean {
+  hasRoom(chatId: number, outstanding = 0): boolean {
     if (this.waiters.some((w) => w.chatId === chatId)) return false;
     const now = this.clock.now();
     const state = this.state(chatId);
     if (state.blockedUntil > now || state.chat.waitMs(now) > 0) return false;
-    if (state.group && state.group.waitMs(now, GROUP_RESERVE) > 0) return false;
+    if (state.group && state.group.waitMs(now, Math.max(GROUP_RESERVE, outstanding)) > 0) return false;
     return this.bot.waitMs(now, BOT_RESERVE) === 0;
   }
 

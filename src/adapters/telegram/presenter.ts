@@ -86,7 +86,8 @@ export class TelegramPresenter implements Presenter {
     else if (isQuiet(ref)) return this.quiet.show(ref, view);
     // Flood control: progress gives way; the first queued view waits as an acknowledgement, a
     // final view in the first lane (both in the API transformer).
-    if (!view.final && !view.keep && !this.shared.budget.hasRoom(Number(ref.chat.chatId))) return;
+    const chatId = Number(ref.chat.chatId);
+    if (!view.final && !view.keep && !this.shared.budget.hasRoom(chatId, this.quiet.liveIn(chatId))) return;
     await this.shared.budget.in(view.final ? 'final' : view.keep ? 'ack' : 'progress', () => this.apply(ref, view), sinceOf(ref));
   }
 

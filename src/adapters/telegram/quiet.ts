@@ -40,7 +40,12 @@ export class QuietMode {
     private readonly threshold: number,
     boardIntervalMs: number,
   ) {
-    this.board = new SessionBoard(shared, clock, boardIntervalMs);
+    this.board = new SessionBoard(shared, clock, boardIntervalMs, (chatId) => this.liveIn(chatId));
+  }
+
+  /** Jobs of a group still waiting for their result (each will need a message of the group's budget). */
+  liveIn(chatId: number): number {
+    return this.live.get(chatId)?.size ?? 0;
   }
 
   now(): number {
@@ -54,7 +59,7 @@ export class QuietMode {
   async open(origin: Origin, view: TaskView): Promise<MessageRef | undefined> {
     if (!origin.chat.isGroup || origin.platformData?.ownMessage !== true || !origin.replyTo) return undefined;
     const chatId = Number(origin.chat.chatId);
-    if ((this.live.get(chatId)?.size ?? 0) < this.threshold) return undefined;
+    if (this.liveIn(chatId) < this.threshold) return undefined;
     const replyTo = Number(origin.replyTo);
     try {
       await this.react(chatId, replyTo, REACTION.waiting, 'ack');
