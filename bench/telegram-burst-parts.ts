@@ -20,6 +20,10 @@ export interface Scenario {
   speed: number;
   /** Simulator step in real ms; a job takes SIM_STEPS steps. */
   stepMs: number;
+  /** mjbot's busy-group threshold (default: its own). */
+  busyGroupJobs?: number;
+  /** A variation of mjbot alone, no baseline. */
+  mjbotOnly?: boolean;
 }
 
 /** NOT_START → SUBMITTED → 3 × IN_PROGRESS → SUCCESS with the simulator's defaults. */
