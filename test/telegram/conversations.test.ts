@@ -158,7 +158,8 @@ describe('Telegram: /cancel, /history, /task and links', () => {
     h.fake.sendText({ chatId: alice.id, from: alice, text: '/cancel', replyTo: job.messageId });
     await h.fake.waitUntil(() => h!.sim.requests.some((r) => /\/task\/\d+\/cancel$/.test(r.path)), 10_000, 'cancel sent to the proxy');
     await waitForMessage(h.fake, alice.id, (m) => m.fromBot && /Cancelled/.test(`${m.text ?? ''}${m.caption ?? ''}`) && m.messageId >= job.messageId && /sunrise/.test(`${m.text ?? ''}${m.caption ?? ''}`), 'the job shows Cancelled');
-    // The quota of one is still there: the next job is accepted.
+    // The quota of one is still there: the next job is accepted (once the cancelled one is settled: shown, then its slot freed).
+    while (h.app.service.diagnostics().tracked > 0) await new Promise((r) => setTimeout(r, 20));
     h.fake.sendText({ chatId: alice.id, from: alice, text: '/imagine a quick sunset' });
     await waitForResult(h.fake, alice.id, 1);
   });

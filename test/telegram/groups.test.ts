@@ -124,8 +124,21 @@ describe('Telegram: groups, limits and restarts', () => {
       expect(mine).toHaveLength(1);
       expect(mine[0]?.caption).toContain(`burst picture ${users[i]?.id}`);
     }
-    // 429s are retried by auto-retry after retry_after; nothing else may fail.
+    // The budget keeps under every limit (a stray 429 would be retried); nothing else may fail.
+    const counted = h.fake.calls.filter((c) => /^(send|edit)/.test(c.method)).length;
+    expect(h.fake.errors.filter((e) => e.status === 429).length).toBeLessThanOrEqual(Math.floor(counted / 100));
     expect(h.fake.errors.filter((e) => e.status !== 429).map((e) => `${e.method} ${e.description}`)).toEqual([]);
+  }, 60_000);
+
+  it('40 people each in a private chat at once stay within the bot-wide 30 messages a second', async () => {
+    const clock = fastClock(20);
+    h = await startHarness({ fake: { rateLimits: {}, now: clock.now }, tg: { clock, minUpdateIntervalMs: 100 }, sim: { concurrency: 50, queueLimit: 100 } });
+    const users: SimulatedUser[] = Array.from({ length: 40 }, (_, i) => ({ id: 4000 + i, first_name: `Solo${i}`, language_code: 'en' }));
+    for (const user of users) h.fake.sendText({ chatId: user.id, from: user, text: `/imagine private picture ${user.id}` });
+    await h.fake.waitUntil(() => users.every((u) => resultPhotos(h!.fake, u.id).length >= 1), 40_000, '40 results');
+    for (const user of users) expect(resultPhotos(h.fake, user.id)).toHaveLength(1);
+    // The fake answers a 31st message within a second with 429: there was none.
+    expect(h.fake.errors).toEqual([]);
   }, 60_000);
 
   it('every inline keyboard the bot sends fits the 64-byte callback_data limit', async () => {

@@ -23,6 +23,8 @@ export interface MessageDeps extends Shared {
 export async function runCommand(deps: MessageDeps, message: Message, all: Message[], parsed: ParsedCommand): Promise<void> {
   if (!message.from) return;
   const origin = originOf(message.chat, message.from, message.message_id, deps.locale);
+  // The job answers the user's own message: in a busy group it may stand for the job (quiet.ts).
+  origin.platformData = { ownMessage: true };
   const locale = await deps.service.localeOf(origin);
   const target = { chat: origin.chat, chatId: message.chat.id, replyTo: message.message_id };
   const command = findCommand(parsed.name, deps.commands);
@@ -39,10 +41,12 @@ export async function runCommand(deps: MessageDeps, message: Message, all: Messa
       return;
     }
     const replied = message.reply_to_message;
-    const replyToTaskId = replied && replied.from?.id === deps.botId ? await taskOfMessage(deps, origin.chat, String(replied.message_id)) : undefined;
+    // A job is pointed at by a reply to its message, or (a quiet job in a busy group) to the user's own command.
+    const pointsAtJob = replied !== undefined && (replied.from?.id === deps.botId || replied.from?.id === message.from.id);
+    const replyToTaskId = pointsAtJob ? await taskOfMessage(deps, origin.chat, String(replied.message_id)) : undefined;
     const input = buildInput(command, parsed.rest, images);
     if (command.needsChatAdmin && message.chat.type !== 'private') origin.actor.isChatAdmin = await isChatAdmin(deps, message.chat.id, message.from.id);
-    const replyToMessageId = replied && replied.from?.id === deps.botId ? String(replied.message_id) : undefined;
+    const replyToMessageId = pointsAtJob ? String(replied.message_id) : undefined;
     const reply = await command.execute(input, { service: deps.service, origin, locale, replyToTaskId, replyToMessageId, commands: deps.commands });
     await sendReply(deps, reply, target);
   } catch (err) {

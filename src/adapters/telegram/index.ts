@@ -15,14 +15,18 @@ import { toLocale } from '../../core/domain/i18n/index.js';
 import type { Locale } from '../../core/domain/types.js';
 import type { Adapter, AdapterDeps } from '../../core/service/adapter.js';
 import { AlbumCollector } from './albums.js';
-import { ChatBudget, DEFAULT_BUDGET, type BudgetClock, type BudgetLimits } from './budget.js';
+import { ChatBudget, DEFAULT_BUDGET, realClock, type BudgetClock, type BudgetLimits } from './budget.js';
 import { handlePress } from './callbacks.js';
 import { startupFailure, watchOutages, type StartStep } from './connection.js';
 import type { Shared } from './context.js';
 import { handleMessages, type MessageDeps } from './messages.js';
 import { TelegramPresenter } from './presenter.js';
+import { QuietMode } from './quiet.js';
 import { t } from './texts.js';
 import { webhookRoute } from './webhook.js';
+
+/** Live jobs from which a group counts as busy (chosen by measurement: docs/telegram-throughput.md). */
+export const BUSY_GROUP_JOBS = 3;
 
 /** grammY types signals with the abort-controller shim's AbortSignal; Node's own is the same thing at run time. */
 type GrammySignal = NonNullable<Parameters<Bot['init']>[0]>;
@@ -48,6 +52,10 @@ export interface TelegramConfig {
   albumWindowMs?: number;
   /** Minimum gap between two progress edits of one message (default 2000 ms). */
   minUpdateIntervalMs?: number;
+  /** A group with this many live jobs is busy: new jobs get a reaction and a board line, not a message (default BUSY_GROUP_JOBS). */
+  busyGroupJobs?: number;
+  /** Least time between two edits of a busy group's session board (default 10 s). */
+  boardIntervalMs?: number;
   /** Outgoing flood budget per chat (default: Telegram's FAQ numbers). */
   budget?: Partial<BudgetLimits>;
   /** Clock of the flood budget (tests use a fast virtual clock). */
@@ -89,7 +97,8 @@ export function createTelegramAdapter(deps: AdapterDeps, config: TelegramConfig)
   });
 
   const shared: Shared = { api: bot.api, service, state: deps.state, logger, locale: deps.locale, budget, apiRoot, token, maxImageBytes: deps.maxImageBytes };
-  const presenter = new TelegramPresenter(shared, config.minUpdateIntervalMs ?? 2000);
+  const quiet = new QuietMode(shared, config.clock ?? realClock, config.busyGroupJobs ?? BUSY_GROUP_JOBS, config.boardIntervalMs ?? 10_000);
+  const presenter = new TelegramPresenter(shared, config.minUpdateIntervalMs ?? 2000, quiet);
   service.attach(presenter);
   let runner: RunnerHandle | undefined;
   // Red until the bot is really up (getMe answered, polling or the webhook running), and while calls fail.

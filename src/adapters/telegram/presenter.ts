@@ -3,7 +3,9 @@
  * (queued, progress bar), becomes a photo once an image exists (Telegram cannot turn a text
  * message into a photo, so a photo message replaces it) — a video for a video result — and
  * ends with the result's buttons.
- * Progress is skipped while the chat is over its flood budget; final views always wait their turn.
+ * Progress is skipped while the chat is over its flood budget; final views always wait their turn
+ * (first in line, longest-waiting first). In a busy group a job has no message of its own until
+ * its result (quiet.ts).
  */
 import { createHash } from 'node:crypto';
 import type { InlineKeyboardMarkup } from 'grammy/types';
@@ -15,6 +17,7 @@ import { chunks, keyboard, MAX_CAPTION, MAX_TEXT, renderTask } from './render.js
 import { sendOffer } from './replies.js';
 import { RECORD_TTL_MS } from '../../core/domain/records.js';
 import { isChatClosed, isMessageGone, isNotModified, rememberAlias, replyParams, type Shared } from './context.js';
+import { isQuiet, sinceOf, type QuietMode } from './quiet.js';
 
 /**
  * Where a task message is now. The service keeps the ref of the message first opened; when the
@@ -23,7 +26,8 @@ import { isChatClosed, isMessageGone, isNotModified, rememberAlias, replyParams,
  */
 interface Shown {
   messageId: number;
-  kind: 'text' | MediaKind;
+  /** 'none': a quiet job, nothing shown yet (its ref names the user's command). */
+  kind: 'text' | MediaKind | 'none';
   /** Hash of the image URL shown now (no re-upload when only the caption changes). */
   img?: string;
   /** A final view is shown: the number of its buttons. */
@@ -58,30 +62,46 @@ export class TelegramPresenter implements Presenter {
   constructor(
     private readonly shared: Shared,
     readonly minUpdateIntervalMs: number,
+    private readonly quiet: QuietMode,
   ) {}
 
   async open(origin: Origin, view: TaskView): Promise<MessageRef> {
+    const quiet = await this.quiet.open(origin, view);
+    if (quiet) return quiet;
     const replyTo = origin.replyTo ? Number(origin.replyTo) : undefined;
     const { html } = renderTask(view, MAX_TEXT);
     const markup = keyboard(view.rows);
-    const sent = await this.shared.api.sendMessage(Number(origin.chat.chatId), html, {
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      reply_markup: markup,
-      ...replyParams(replyTo),
-    });
+    const chatId = Number(origin.chat.chatId);
+    const sent = await this.shared.budget.in('ack', () =>
+      this.shared.api.sendMessage(chatId, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: markup, ...replyParams(replyTo) }),
+    );
     this.markShown(sent.chat.id, sent.message_id, html, markup);
-    return { chat: origin.chat, messageId: String(sent.message_id), platformData: { replyTo } };
+    const ref: MessageRef = { chat: origin.chat, messageId: String(sent.message_id), platformData: { replyTo, since: this.quiet.now() } };
+    this.quiet.track(ref);
+    return ref;
   }
 
   async update(ref: MessageRef, view: TaskView): Promise<void> {
-    // Flood control per chat: progress gives way; a final view waits for its turn (in the API transformer).
-    if (!view.final && !view.keep && !this.shared.budget.hasRoom(Number(ref.chat.chatId))) return;
+    if (view.final) this.quiet.end(ref);
+    else if (isQuiet(ref)) return this.quiet.show(ref, view);
+    // Flood control: progress gives way; the first queued view waits as an acknowledgement, a
+    // final view in the first lane (both in the API transformer).
+    const chatId = Number(ref.chat.chatId);
+    if (!view.final && !view.keep && !this.shared.budget.hasRoom(chatId, this.quiet.liveIn(chatId))) return;
+    await this.shared.budget.in(view.final ? 'final' : view.keep ? 'ack' : 'progress', () => this.apply(ref, view), sinceOf(ref));
+  }
+
+  private async apply(ref: MessageRef, view: TaskView): Promise<void> {
     const shown = await this.shown(ref);
     const buttons = view.rows.flat().length;
     // A result reaches the chat once: a repeated final (re-delivery after a restart, a late
     // duplicate) is dropped unless it brings buttons the shown one lacks.
     if (shown.finalButtons !== undefined && (!view.final || buttons <= shown.finalButtons)) return;
+    if (shown.kind === 'none') {
+      // A quiet job's result: a new message replying to the command, remembered at once (docs/delivery.md).
+      if (view.final) await this.remember(ref, { ...(await this.sendFresh(ref, view)), finalButtons: buttons }, view);
+      return;
+    }
     try {
       const next = (await this.show(ref, shown, view)) ?? shown;
       if (view.final) next.finalButtons = buttons;
@@ -250,7 +270,7 @@ export class TelegramPresenter implements Presenter {
     const unsaved = this.unsaved.get(shownKey(ref));
     if (unsaved) return unsaved;
     const saved = await this.shared.state.get<Shown>(shownKey(ref));
-    return saved ?? { messageId: Number(ref.messageId), kind: 'text' };
+    return saved ?? { messageId: Number(ref.messageId), kind: isQuiet(ref) ? 'none' : 'text' };
   }
 
   /**

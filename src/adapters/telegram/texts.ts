@@ -19,6 +19,15 @@ export const telegramMessages: Dictionary = {
   'tg.videoUnavailable': { en: '(the video could not be loaded)', zh: '（视频无法加载）' },
   'tg.videoTooLarge': { en: 'The video is too large to send here; open it: {url}', zh: '视频太大，无法在这里发送，请打开：{url}' },
   'tg.replyHint': { en: 'Reply here', zh: '在此回复' },
+  'tg.board.title': { en: '🎨 Drawing now in this group', zh: '🎨 本群正在绘制' },
+  'tg.board.waiting': { en: 'up next', zh: '即将开始' },
+  'tg.board.waitingAhead': { en: 'waiting, {n} ahead', zh: '排队中，前面还有 {n} 个' },
+  'tg.board.input': { en: 'waiting for your answer', zh: '等待你的回复' },
+  'tg.board.more': { en: '… and {n} more', zh: '……还有 {n} 个' },
+  'tg.board.hint': {
+    en: 'Each result comes as a reply to its /imagine. To cancel, reply /cancel to your own command.',
+    zh: '每张结果都会回复到对应的 /imagine 消息。要取消，请回复你自己的命令并发送 /cancel。',
+  },
 };
 
 /** The core's texts and this adapter's own. */

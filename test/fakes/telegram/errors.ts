@@ -40,6 +40,9 @@ export const TG = {
   fileTooBig: 'file is too big',
   commandInvalid: 'BOT_COMMAND_INVALID',
   commandDescriptionInvalid: 'BOT_COMMAND_DESCRIPTION_INVALID',
+  reactionInvalid: 'REACTION_INVALID',
+  reactionsTooMany: 'REACTIONS_TOO_MANY',
+  reactNotFound: 'message to react not found',
 } as const;
 
 export function tooManyRequests(retryAfter: number): TelegramApiError {

@@ -16,6 +16,7 @@ import { editMethods } from './methods-edit.js';
 import { commandsKey, miscMethods } from './methods-misc.js';
 import { sendMethods } from './methods-send.js';
 import { DEFAULT_RATE_LIMITS, FloodControl } from './rate-limit.js';
+import { reactionMethods } from './methods-reaction.js';
 import { createRequestListener, type ServerDeps } from './server.js';
 import { FakeWorld } from './state.js';
 import type { ApiCall, FailureAnswer, FakeTelegram, FakeTelegramOptions, RecordedError } from './types.js';
@@ -51,7 +52,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     webhook: { url: '', params: {} },
   };
   const methods = new Map<string, MethodHandler>(
-    Object.entries({ ...sendMethods, ...editMethods, ...miscMethods }).map(([name, handler]) => [name.toLowerCase(), handler]),
+    Object.entries({ ...sendMethods, ...editMethods, ...miscMethods, ...reactionMethods }).map(([name, handler]) => [name.toLowerCase(), handler]),
   );
   const calls: ApiCall[] = [];
   const errors: RecordedError[] = [];

@@ -1,6 +1,7 @@
 /**
  * Telegram's flood limits as the Bot FAQ describes them: about one message per second per chat
- * (short bursts tolerated) and 20 messages per minute per group. Time comes from the fake's clock.
+ * (short bursts tolerated), 20 messages per minute per group and about 30 messages per second for
+ * the whole bot (all chats together). Time comes from the fake's clock.
  */
 import { tooManyRequests } from './errors.js';
 
@@ -8,19 +9,22 @@ export interface RateLimitConfig {
   perChatPerSecond: number;
   perChatBurst: number;
   perGroupPerMinute: number;
+  /** Messages per second over all chats of the bot (a sliding one-second window). */
+  perBotPerSecond: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitConfig = { perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20 };
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = { perChatPerSecond: 1, perChatBurst: 3, perGroupPerMinute: 20, perBotPerSecond: 30 };
 
 interface Bucket {
   tokens: number;
   updatedAt: number;
 }
 
-/** Token bucket per chat plus a sliding one-minute window per group (negative chat id). */
+/** Token bucket per chat, a sliding one-minute window per group (negative chat id) and a one-second window for the bot. */
 export class FloodControl {
   private readonly buckets = new Map<number, Bucket>();
   private readonly groupSends = new Map<number, number[]>();
+  private botSends: number[] = [];
 
   constructor(
     private readonly config: RateLimitConfig | undefined,
@@ -41,10 +45,16 @@ export class FloodControl {
       const oldest = window[window.length - this.config.perGroupPerMinute] ?? now;
       waitMs = Math.max(waitMs, oldest + 60_000 - now);
     }
+    this.botSends = this.botSends.filter((t) => t > now - 1000);
+    if (this.botSends.length >= this.config.perBotPerSecond) {
+      const oldest = this.botSends[this.botSends.length - this.config.perBotPerSecond] ?? now;
+      waitMs = Math.max(waitMs, oldest + 1000 - now);
+    }
     if (waitMs > 0) throw tooManyRequests(Math.max(1, Math.ceil(waitMs / 1000)));
 
     bucket.tokens -= 1;
     if (chatId < 0) window.push(now);
+    this.botSends.push(now);
   }
 
   private refill(chatId: number, now: number): Bucket {

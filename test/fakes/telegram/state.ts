@@ -14,6 +14,8 @@ export interface StoredMessage {
   videoFileId?: string;
   animationFileId?: string;
   editCount: number;
+  /** Emojis the bot set as its reaction (setMessageReaction). */
+  reactions?: string[];
 }
 
 interface ChatState {
@@ -158,6 +160,7 @@ export class FakeWorld {
       ...(stored.markup ? { replyMarkup: stored.markup } : {}),
       ...(m.reply_to_message ? { replyTo: m.reply_to_message.message_id } : {}),
       editCount: stored.editCount,
+      reactions: stored.reactions ?? [],
       raw: this.wireMessage(stored),
     };
   }

@@ -164,6 +164,8 @@ export interface BotMessage {
   replyTo?: number;
   /** How many successful edits were applied. */
   editCount: number;
+  /** The bot's reaction on the message now (setMessageReaction), e.g. ['👀']. */
+  reactions: string[];
   /** The Message object as the Bot API would return it now. */
   raw: Message;
 }
@@ -182,7 +184,7 @@ export interface FakeTelegramOptions {
   /** Injectable clock (ms) for time-based rules (429 windows, callback expiry, message dates). */
   now?: () => number;
   /** Default on: ~1 msg/s per chat with a burst of 3, 20/min per group. `false` disables. */
-  rateLimits?: { perChatPerSecond?: number; perChatBurst?: number; perGroupPerMinute?: number } | false;
+  rateLimits?: { perChatPerSecond?: number; perChatBurst?: number; perGroupPerMinute?: number; perBotPerSecond?: number } | false;
   /** Default 15000: answering a callback query later than this fails like Telegram does. */
   callbackAnswerWindowMs?: number;
   /** Upper bound (ms) a long-poll getUpdates is held; default 2000. */
