@@ -9,14 +9,12 @@ import { Serial } from './atomic.js';
 
 type Query = (sql: string, ...params: unknown[]) => Promise<{ key: string; value: string }[]>;
 
-export async function sqliteAtomic(path: string, busyTimeoutMs: number, writer: Serial = new Serial()): Promise<AtomicBackend> {
+export async function sqliteAtomic(path: string, busyTimeoutMs: number): Promise<AtomicBackend> {
   const { default: KeyvSqlite } = await import('@keyv/sqlite');
   const connection = new KeyvSqlite({ uri: `sqlite://${path}`, busyTimeout: busyTimeoutMs });
   const query = connection.query as unknown as Query;
-  // One transaction at a time, and no other write of this process meanwhile (`writer` is shared
-  // with the store's connections): a connection that waits for SQLite's lock blocks one of libuv's
-  // four threads, and four of them waiting would leave none for the transaction holding the lock.
-  const serial = writer;
+  // One connection runs one transaction at a time.
+  const serial = new Serial();
   return {
     attempt(keys, decide) {
       return serial.run(async () => {
