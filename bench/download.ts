@@ -27,6 +27,22 @@ export function bigPng(): Buffer {
   return Buffer.concat([header, chunk('IDAT', randomBytes(IMAGE_BYTES - header.length - 12))]);
 }
 
+/** Serve `png` (with its Content-Length) from a local server, as a proxy serves a result. */
+export async function serveImage(png: Buffer): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+    res.end(png);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/result.png`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 interface ChildResult {
   maxRssKb: number;
   size: number;
@@ -34,19 +50,13 @@ interface ChildResult {
 
 export async function runDownload(): Promise<BenchResult> {
   const png = bigPng();
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
-    res.end(png);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/result.png`;
+  const { url, close } = await serveImage(png);
   const raw: Record<string, ChildResult[]> = { idle: [], mjbot: [], naive: [] };
   try {
     // Interleaved runs; the lowest peak of each variant is kept (least disturbed by the machine).
     for (let i = 0; i < RUNS; i++) for (const variant of ['idle', 'mjbot', 'naive']) raw[variant]?.push(await runChild<ChildResult>('bench/download-child.ts', [variant, url]));
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
   }
   const peak = (variant: string): number => Math.min(...(raw[variant] ?? []).map((r) => r.maxRssKb * 1024));
   const idle = peak('idle');

@@ -3,10 +3,8 @@
  * from a local server and uploaded to the fake Telegram Bot API with grammY, as the Telegram
  * presenter sends a result too large for a photo. Each variant in its own child process.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startFakeTelegram } from '../test/fakes/telegram/index.js';
-import { bigPng } from './download.js';
+import { bigPng, serveImage } from './download.js';
 import { mb, runChild, type BenchResult } from './util.js';
 
 const RUNS = 2;
@@ -19,12 +17,7 @@ interface ChildResult {
 
 export async function runRelay(): Promise<BenchResult> {
   const png = bigPng();
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
-    res.end(png);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/result.png`;
+  const { url, close } = await serveImage(png);
   const fake = await startFakeTelegram({ rateLimits: false });
   // The chat exists once its user wrote to the bot.
   fake.sendText({ chatId: CHAT, from: { id: CHAT }, text: '/start' });
@@ -34,8 +27,7 @@ export async function runRelay(): Promise<BenchResult> {
       for (const variant of ['idle', 'mjbot', 'naive']) raw[variant]?.push(await runChild<ChildResult>('bench/relay-child.ts', [variant, url, fake.apiRoot, fake.token, String(CHAT)]));
     }
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close();
     await fake.close();
   }
   const peak = (variant: string): number => Math.min(...(raw[variant] ?? []).map((r) => r.maxRssKb * 1024));

@@ -3,8 +3,7 @@
  * for the whole fleet; when an instance stops without finishing, the other takes its tasks over.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
-import { testRedisUrl } from '../helpers/redis.js';
+import { flushTestRedis, testRedisUrl } from '../helpers/redis.js';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
@@ -24,11 +23,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function flushDb(): Promise<void> {
-  const redis = new Redis(redisUrl);
-  await redis.flushdb();
-  redis.disconnect();
-}
+const flushDb = () => flushTestRedis(REDIS_DB);
 
 async function startInstance(simUrl: string): Promise<{ app: App; presenter: RecordingPresenter }> {
   const config = parseConfig({ MJ_BASE_URL: simUrl, MJ_FLAVOUR: 'plus', STORE_URL: redisUrl, MJ_POLL_INTERVAL_MS: '60', FLEET_LOCK_MS: '1000', BOT_SECRET: 'fleet-test-secret-0123456789' });

@@ -13,9 +13,10 @@ import type { Origin, Reply, TaskView } from '../../src/core/domain/types.js';
 import { createLogger, silentLogger, type Logger } from '../../src/log.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { button, RecordingPresenter } from '../core/harness.js';
-import { testRedisUrl } from '../helpers/redis.js';
+import { flushTestRedis, testRedisUrl } from '../helpers/redis.js';
 
-const REDIS_URL = testRedisUrl(13);
+const REDIS_DB = 13;
+const REDIS_URL = testRedisUrl(REDIS_DB);
 let apps: App[] = [];
 let sim: Simulator | undefined;
 
@@ -26,11 +27,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function emptyRedis(): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  await redis.flushdb();
-  redis.disconnect();
-}
+const emptyRedis = () => flushTestRedis(REDIS_DB);
 
 interface Bot {
   app: App;
