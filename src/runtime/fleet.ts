@@ -68,6 +68,9 @@ export function createFleet(opts: FleetOptions): Fleet {
   let host: FleetHost | undefined;
   let workers: Worker[] = [];
   let stopWatching = (): void => undefined;
+  /** Resolves when the fleet closes: a poll tick waiting on the proxy stops waiting then. */
+  let markClosing = (): void => undefined;
+  const closing = new Promise<'closing'>((resolve) => (markClosing = () => resolve('closing')));
 
   /** Which of `ids` this process still holds, in one round trip (rejects when Redis cannot be asked). */
   const stillHeld = async (ids: string[]): Promise<Set<string>> => {
@@ -140,8 +143,8 @@ export function createFleet(opts: FleetOptions): Fleet {
         await requeueOpen(h);
         const ids = await h.pollIds();
         if (ids.length === 0) return;
-        const tasks = await opts.listTasks(ids);
-        if (tasks.length) await publisher.publish(channel, JSON.stringify(tasks));
+        const tasks = await Promise.race([opts.listTasks(ids), closing]);
+        if (tasks !== 'closing' && tasks.length) await publisher.publish(channel, JSON.stringify(tasks));
       },
       { ...queueOpts, concurrency: 1 },
     );
@@ -202,8 +205,14 @@ export function createFleet(opts: FleetOptions): Fleet {
     },
     async close() {
       stopWatching();
-      // force: leave active jobs to expire, so another process takes the tasks over.
-      await Promise.all(workers.map((w) => w.close(true)));
+      markClosing();
+      // The poll worker is closed gracefully (its tick ends at once now): a tick that finished after a
+      // forced close would make BullMQ retry its completion on the closed connection in a tight loop
+      // that starves the event loop. The track worker's jobs last as long as their tasks, so it is
+      // forced: active jobs are left to expire, and another process takes the tasks over.
+      const [trackWorker, pollWorker] = workers;
+      await pollWorker?.close();
+      await trackWorker?.close(true);
       await Promise.all([trackQueue.close(), pollQueue.close()]);
       for (const client of [subscriber, publisher, connection]) client.disconnect();
     },

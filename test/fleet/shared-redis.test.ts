@@ -36,8 +36,7 @@ interface Bot {
 }
 
 async function startBot(env: Record<string, string>, logger: Logger = silentLogger()): Promise<Bot> {
-  // Ticks a second apart: closing a fleet while BullMQ handles a poll tick can leave its worker
-  // retrying on the closed connection in a tight loop (fleet.ts close order), which hangs the run.
+  // Ticks a second apart: these tests are about the store, not polling (close-mid-tick.test.ts is).
   const config = parseConfig({ MJ_BASE_URL: sim!.url, MJ_FLAVOUR: 'plus', STORE_URL: REDIS_URL, MJ_POLL_INTERVAL_MS: '1000', FLEET_LOCK_MS: '1000', ...env });
   const app = await createApp(config, logger, { adapters: false });
   apps.push(app);
