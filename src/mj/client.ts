@@ -11,11 +11,12 @@ import { probeFlavour } from './probe.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
 import { resolveRoute, type ImageRoute } from './routes.js';
 import {
-  SubmitResultSchema, TaskSchema, type ActionRequest, type BlendRequest, type ChangeRequest, type DescribeRequest,
+  SubmitResultSchema, type ActionRequest, type BlendRequest, type ChangeRequest, type DescribeRequest,
   type EditsRequest, type FaceSwapRequest, type ImagineRequest, type ModalRequest, type ShortenRequest,
   type SimpleChangeRequest, type SubmitResult, type Task, type UploadRequest, type VideoRequest,
 } from './schemas.js';
 import { resultIds, toSubmitted, type Submitted } from './submitted.js';
+import { parseTask } from './task-parse.js';
 
 export type { Flavour } from './capabilities.js';
 export type { Submitted } from './submitted.js';
@@ -127,9 +128,9 @@ export class MjClient {
     const path = `/task/${encodeURIComponent(taskId)}/fetch`;
     return this.read('GET', path, undefined, opts, (answer, endpoint): Task | undefined => {
       if (answer.status === 204 || (answer.status < 300 && answer.text.trim() === '')) return undefined;
-      const parsed = TaskSchema.safeParse(answer.json);
-      if (!parsed.success) throw badResponse(endpoint, answer.status, 'body is not a task');
-      return parsed.data;
+      const task = parseTask(answer.json);
+      if (!task) throw badResponse(endpoint, answer.status, 'body is not a task');
+      return task;
     }).catch((err: unknown) => {
       if (err instanceof MjError && err.code === 'MJ_NOT_FOUND') return undefined;
       throw err;
@@ -144,7 +145,7 @@ export class MjClient {
       const chunk = await this.read('POST', '/task/list-by-condition', { ids: unique.slice(i, i + 100) }, opts, (answer, endpoint) => {
         if (answer.text.trim() === '' || answer.json === null) return [];
         if (!Array.isArray(answer.json)) throw badResponse(endpoint, answer.status, 'body is not a list');
-        return answer.json.flatMap((t) => { const p = TaskSchema.safeParse(t); return p.success ? [p.data] : []; });
+        return answer.json.flatMap((t) => parseTask(t) ?? []);
       });
       tasks.push(...chunk);
     }
@@ -173,9 +174,9 @@ export class MjClient {
     if (this.noRefresh) throw this.unsupported('POST', path, 'the relay has no refresh endpoint');
     return this.read('POST', path, {}, {}, (answer, endpoint): Task | undefined => {
       if (answer.status === 204 || answer.text.trim() === '') return undefined;
-      const parsed = TaskSchema.safeParse(answer.json);
-      if (!parsed.success) throw badResponse(endpoint, answer.status, 'body is not a task');
-      return parsed.data;
+      const task = parseTask(answer.json);
+      if (!task) throw badResponse(endpoint, answer.status, 'body is not a task');
+      return task;
     }).catch((err: unknown) => {
       if (err instanceof MjError && err.code === 'MJ_UNSUPPORTED') this.noRefresh = true;
       throw err;

@@ -30,7 +30,7 @@ export type Button = z.output<typeof ButtonSchema>;
 export const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** `videoUrls` in any of its shapes → the URLs in it. */
-function clipUrls(value: unknown): string[] {
+export function clipUrls(value: unknown): string[] {
   let list = value;
   if (typeof list === 'string') {
     try {

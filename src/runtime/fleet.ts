@@ -18,7 +18,8 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { FleetHost, TaskFleet } from '../core/domain/ports.js';
 import type { Logger } from '../log.js';
-import { TaskSchema, type Task } from '../mj/schemas.js';
+import type { Task } from '../mj/schemas.js';
+import { parseTask } from '../mj/task-parse.js';
 import { watchForDataLoss } from './fleet-recovery.js';
 import { createRedisWatch } from './redis-watch.js';
 
@@ -161,10 +162,7 @@ export function createFleet(opts: FleetOptions): Fleet {
       } catch {
         return;
       }
-      const tasks = (Array.isArray(list) ? list : []).flatMap((raw) => {
-        const parsed = TaskSchema.safeParse(raw);
-        return parsed.success ? [parsed.data] : [];
-      });
+      const tasks = (Array.isArray(list) ? list : []).flatMap((raw) => parseTask(raw) ?? []);
       // Only the holder of a task's lock applies it; the others do nothing.
       applyHeld(h, tasks).catch((err: unknown) => redis.warn('fleet-fencing', err, 'could not check fleet locks; the next poll tries again'));
     });

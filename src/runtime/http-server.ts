@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { RouteHandler } from '../core/domain/ports.js';
 import type { Logger } from '../log.js';
-import { TaskSchema, type Task } from '../mj/schemas.js';
+import type { Task } from '../mj/schemas.js';
+import { parseTask } from '../mj/task-parse.js';
 
 export const NOTIFY_MAX_BYTES = 1024 * 1024;
 
@@ -101,19 +102,31 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       opts.logger.warn('notify body is not JSON');
       return send(res, 400, { error: 'invalid JSON' });
     }
-    const parsed = TaskSchema.safeParse(json);
-    if (!parsed.success) {
-      opts.logger.warn({ issues: parsed.error.issues.length }, 'notify body is not a task');
+    const task = parseTask(json);
+    if (!task) {
+      opts.logger.warn('notify body is not a task');
       return send(res, 400, { error: 'not a task' });
     }
-    const task = parsed.data;
     if (!(await opts.knows(task.id))) {
       opts.logger.info({ taskId: task.id }, 'notify for an unknown task');
       return send(res, 404, { error: 'unknown task' });
     }
     send(res, 200, { ok: true });
-    opts.ingest(task).catch((err: unknown) => opts.logger.warn({ err, taskId: task.id }, 'notify ingest failed'));
+    applyLater(task);
   }
+
+  // Answers first, work after: updates are applied in arrival order once the sockets that are ready
+  // have been answered (setImmediate runs after the poll phase), so a burst of POSTs is not answered
+  // one apply at a time.
+  let pending: Task[] = [];
+  const applyPending = (): void => {
+    const batch = pending;
+    pending = [];
+    for (const task of batch) opts.ingest(task).catch((err: unknown) => opts.logger.warn({ err, taskId: task.id }, 'notify ingest failed'));
+  };
+  const applyLater = (task: Task): void => {
+    if (pending.push(task) === 1) setImmediate(applyPending);
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -9,8 +9,8 @@ import type { Logger } from '../../log.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { RecordStore } from '../domain/stores.js';
 
-/** How long a progress snapshot may wait for its save. */
-export const PROGRESS_SAVE_DELAY_MS = 1000;
+/** How long a progress snapshot may wait for its save (a task's later progress replaces it meanwhile). */
+export const PROGRESS_SAVE_DELAY_MS = 5000;
 
 export class ProgressSaves {
   private readonly dirty = new Map<string, TaskRecord>();
