@@ -40,11 +40,16 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Constant-time comparison with the secret (kept as bytes once). */
+function secretMatcher(secret: string): (given: string) => boolean {
+  const expected = Buffer.from(secret);
+  return (given) => {
+    const bytes = Buffer.from(given);
+    return bytes.length === expected.length && timingSafeEqual(bytes, expected);
+  };
 }
+
+const OK_BODY = JSON.stringify({ ok: true });
 
 /** The body, by 'data' events (an async iterator costs a few promises per chunk on every POST). */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> {
@@ -71,6 +76,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const routes: RouteHandler[] = [];
+  const sameSecret = secretMatcher(opts.secret);
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.logger.error({ err }, 'notify server error');
@@ -86,7 +92,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     }
     for (const route of routes) if (await route(req, res)) return;
     const match = /^\/mj\/notify\/([^/]+)$/.exec(path);
-    if (!match || !sameSecret(match[1] ?? '', opts.secret)) return send(res, 404, { error: 'not found' });
+    if (!match || !sameSecret(match[1] ?? '')) return send(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
     const body = await readBody(req, NOTIFY_MAX_BYTES);
     if (body === 'aborted') return;
@@ -111,7 +117,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       opts.logger.info({ taskId: task.id }, 'notify for an unknown task');
       return send(res, 404, { error: 'unknown task' });
     }
-    send(res, 200, { ok: true });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(OK_BODY);
     applyLater(task);
   }
 

@@ -39,6 +39,30 @@ describe('delivery', () => {
     delivery.close();
   });
 
+  it('builds a progress view only when it is its turn to be shown, and not at all once the task is finished', async () => {
+    const { delivery, shown, ref } = setup(50);
+    const built: number[] = [];
+    let finished = false;
+    // As updates.ts does: the view is made from the task as it is when its turn comes.
+    const progress = (percent: number) => () => {
+      if (finished) return undefined;
+      built.push(percent);
+      return view(percent);
+    };
+    delivery.show('t', ref, progress(10));
+    await delivery.drain();
+    delivery.show('t', ref, progress(40));
+    delivery.show('t', ref, progress(70));
+    // 40 % was replaced before its turn: never built; 70 % waits for the gap between edits.
+    expect(built).toEqual([10]);
+    finished = true;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await delivery.push('t', ref, view(100, true))).toEqual({ sent: true });
+    expect(built).toEqual([10]);
+    expect(shown.map((v) => v.headline)).toEqual(['10%', '100%']);
+    delivery.close();
+  });
+
   it('tries a refused view once and reports how the platform refused it (the outbox decides about retries)', async () => {
     const { ref } = setup(0);
     let calls = 0;

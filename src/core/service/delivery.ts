@@ -11,9 +11,14 @@ import type { Presenter, SendFailure } from '../domain/ports.js';
 /** What became of a view handed over: shown, or refused (and how). */
 export type SendResult = { sent: true } | { sent: false; failure: SendFailure; reason: string };
 
+/** A view, or how to build it when it is sent (undefined: nothing to show any more). */
+type Pending = TaskView | (() => TaskView | undefined);
+
+const isFinal = (pending: Pending | undefined): boolean => typeof pending === 'object' && pending.final;
+
 interface Slot {
   ref: MessageRef;
-  pending?: TaskView;
+  pending?: Pending;
   inFlight?: Promise<void>;
   timer?: NodeJS.Timeout;
   lastAt: number;
@@ -43,26 +48,42 @@ export class Delivery {
 
   /** Queue `view` for the message `ref`; resolves once it (or a newer view) was shown, or refused. */
   push(key: string, ref: MessageRef, view: TaskView): Promise<SendResult> {
+    const slot = this.slotFor(key, ref);
+    // A final view is never replaced by a later non-final one (out-of-order callers).
+    if (!(isFinal(slot.pending) && !view.final)) slot.pending = view;
+    const done = new Promise<SendResult>((resolve) => slot.waiters.push(resolve));
+    this.schedule(key, slot);
+    return done;
+  }
+
+  /**
+   * Progress: `build` makes the (non-final) view when it is sent, so the views that a newer one
+   * replaces before their turn are never built. Nobody waits for these.
+   */
+  show(key: string, ref: MessageRef, build: () => TaskView | undefined): void {
+    const slot = this.slotFor(key, ref);
+    if (!isFinal(slot.pending)) slot.pending = build;
+    this.schedule(key, slot);
+  }
+
+  private slotFor(key: string, ref: MessageRef): Slot {
     let slot = this.slots.get(key);
     if (!slot) {
       slot = { ref, lastAt: 0, waiters: [] };
       this.slots.set(key, slot);
     }
     slot.ref = ref;
-    // A final view is never replaced by a later non-final one (out-of-order callers).
-    if (!(slot.pending?.final && !view.final)) slot.pending = view;
-    const done = new Promise<SendResult>((resolve) => slot.waiters.push(resolve));
-    this.schedule(key, slot);
-    return done;
+    return slot;
   }
 
   private schedule(key: string, slot: Slot): void {
     if (slot.inFlight || !slot.pending) return;
     // A waiting progress timer never holds back a final view (flush clears the timer).
-    if (slot.timer && !slot.pending.final) return;
+    const final = isFinal(slot.pending);
+    if (slot.timer && !final) return;
     const presenter = this.presenters.get(slot.ref.chat.platform);
     const interval = presenter?.minUpdateIntervalMs ?? 0;
-    const wait = slot.pending.final ? 0 : Math.max(0, slot.lastAt + interval - Date.now());
+    const wait = final ? 0 : Math.max(0, slot.lastAt + interval - Date.now());
     if (wait === 0) return this.flush(key, slot);
     slot.timer = setTimeout(() => {
       slot.timer = undefined;
@@ -72,14 +93,20 @@ export class Delivery {
   }
 
   private flush(key: string, slot: Slot): void {
-    const view = slot.pending;
-    if (!view) return;
+    const pending = slot.pending;
+    if (!pending) return;
     if (slot.timer) {
       clearTimeout(slot.timer);
       slot.timer = undefined;
     }
     slot.pending = undefined;
     const waiters = slot.waiters.splice(0);
+    const view = typeof pending === 'function' ? pending() : pending;
+    if (!view) {
+      // Nothing to show any more (the task moved on to its final view, which comes on its own).
+      for (const resolve of waiters) resolve({ sent: true });
+      return;
+    }
     let result: SendResult = { sent: false, failure: 'transient', reason: 'not sent' };
     slot.inFlight = this.send(key, slot, view)
       .then((r) => {
@@ -120,7 +147,7 @@ export class Delivery {
     for (let i = 0; i < 50; i++) {
       const busy = [...this.slots.values()].filter((s) => s.inFlight || s.pending);
       if (busy.length === 0) return;
-      for (const s of busy) if (!s.inFlight && s.pending && s.pending.final) this.schedule('', s);
+      for (const s of busy) if (!s.inFlight && isFinal(s.pending)) this.schedule('', s);
       await Promise.all(busy.map((s) => s.inFlight ?? sleep(20)));
     }
   }

@@ -18,7 +18,9 @@ export async function onUpdate(ctx: ServiceContext, record: TaskRecord, kind: Up
   const ref = record.ref;
   if (!ref) return;
   if (kind === 'modal') return onModal(ctx, record);
-  void ctx.delivery.push(record.taskId, ref, taskView(record, record.owner.locale));
+  // Built when sent: progress that a newer step replaces before its turn costs nothing. A task
+  // that is finished by then shows nothing here (its final view comes from the outbox).
+  ctx.delivery.show(record.taskId, ref, () => (record.finished ? undefined : taskView(record, record.owner.locale)));
 }
 
 /** The final view of a finished task, with its result buttons. */
