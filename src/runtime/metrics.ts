@@ -18,6 +18,8 @@ export interface Metrics {
   /** One finished proxy request; `status` 0 = no answer (network failure); `code` = MjError code if it failed. */
   observeProxy(endpoint: string, status: number, seconds: number, code?: string): void;
   taskFinished(state: FinishedState): void;
+  /** A finished task's result reached its chat, or never will. */
+  resultSettled(outcome: 'delivered' | 'undeliverable', platform: string): void;
   /** A chat platform answered 429. */
   rateLimited(platform: string): void;
   /** An update (message, callback, interaction…) arrived from a chat platform. */
@@ -70,6 +72,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   });
+  const results = new Counter({
+    name: 'mjbot_results_total',
+    help: 'Finished tasks by what became of their result: delivered, or undeliverable (the chat refused it for good; not charged)',
+    labelNames: ['outcome', 'platform'],
+    registers,
+  });
   const proxyErrors = new Counter({ name: 'mjbot_proxy_errors_total', help: 'MJ proxy requests that failed, by error code', labelNames: ['code'], registers });
   const limited = new Counter({ name: 'mjbot_platform_rate_limited_total', help: 'HTTP 429 answers from chat platforms', labelNames: ['platform'], registers });
   const updates = new Counter({ name: 'mjbot_platform_updates_total', help: 'Updates received from chat platforms', labelNames: ['platform', 'kind'], registers });
@@ -81,6 +89,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       if (code) proxyErrors.inc({ code });
     },
     taskFinished: (state) => tasks.inc({ state }),
+    resultSettled: (outcome, platform) => results.inc({ outcome, platform }),
     rateLimited: (platform) => limited.inc({ platform }),
     platformUpdate: (platform, kind) => updates.inc({ platform, kind }),
     setGauges(next) {
@@ -109,5 +118,8 @@ export function metricsRoute(metrics: Metrics, path = '/metrics'): RouteHandler 
 
 /** Counts every task the service sees finish in `mjbot_tasks_total{state}`. */
 export function metricsObserver(metrics: Metrics): ServiceObserver {
-  return { taskFinished: (record) => metrics.taskFinished(finishedState(record)) };
+  return {
+    taskFinished: (record) => metrics.taskFinished(finishedState(record)),
+    resultSettled: (record, outcome) => metrics.resultSettled(outcome, record.chat.platform),
+  };
 }

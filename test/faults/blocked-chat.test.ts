@@ -51,6 +51,10 @@ describe('a chat that refuses the final result', () => {
     expect(record?.stage).toBe('undeliverable');
     expect(record?.delivery?.failures).toBe(1);
     expect(record?.delivery?.lastError).toMatch(/blocked/);
+    // The operator sees it: one result delivered (Bob's), one undeliverable (Alice's).
+    const exported = (await h.app.metrics.render()).body;
+    expect(exported).toContain('mjbot_results_total{outcome="delivered",platform="telegram"} 1');
+    expect(exported).toContain('mjbot_results_total{outcome="undeliverable",platform="telegram"} 1');
 
     // She unblocks the bot: /history tells her the result never reached her, and shows it here.
     fake.unblockChat(alice.id);

@@ -56,7 +56,7 @@ describe('metrics registry', () => {
     const { contentType, body } = await metrics.render();
     expect(contentType).toMatch(/^text\/plain/);
     for (const name of [
-      'mjbot_tasks_total', 'mjbot_tasks_tracked', 'mjbot_queue_depth', 'mjbot_proxy_request_duration_seconds',
+      'mjbot_tasks_total', 'mjbot_results_total', 'mjbot_tasks_tracked', 'mjbot_queue_depth', 'mjbot_proxy_request_duration_seconds',
       'mjbot_proxy_errors_total', 'mjbot_platform_rate_limited_total', 'mjbot_platform_updates_total', 'process_cpu_user_seconds_total',
     ]) expect(body).toContain(`# TYPE ${name} `);
     expect(body).toContain('mjbot_platform_rate_limited_total{platform="telegram"} 1');

@@ -221,6 +221,8 @@ export type ImageFetcher = (url: string, opts: { maxBytes: number; allowOrigins?
 /** Told about task outcomes (metrics). Must not throw. */
 export interface ServiceObserver {
   taskFinished(record: TaskRecord): void;
+  /** A finished task's result reached its chat, or never will (the chat refused it for good). */
+  resultSettled?(record: TaskRecord, outcome: 'delivered' | 'undeliverable'): void;
 }
 
 /** An HTTP route (Telegram webhook, /metrics): return true when it handled the request. */

@@ -38,6 +38,8 @@ export interface OutboxOptions {
   /** See SEND_GRACE_MS. */
   sendGraceMs?: number;
   now: () => number;
+  /** Told every saved outcome (metrics). */
+  onSettled?: (record: TaskRecord, outcome: DeliveryOutcome) => void;
 }
 
 export class Outbox {
@@ -170,6 +172,7 @@ export class Outbox {
       Object.assign(record, before);
       throw err;
     }
+    this.opts.onSettled?.(record, outcome);
     try {
       await this.opts.gate.finished(record, outcome);
     } catch (err) {

@@ -126,6 +126,7 @@ export function wireService(deps: CoreDeps, hooks: FacadeHooks): Wired {
     finalView: (record) => finalView({ clientFor: deps.clientFor, codec: deps.codec }, record),
     retry: deps.finalRetry,
     now,
+    onSettled: (record, outcome) => deps.observer?.resultSettled?.(record, outcome),
   });
   const ctx: ServiceContext = {
     config: deps.config,
