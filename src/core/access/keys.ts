@@ -47,8 +47,10 @@ export const keys = {
   stats: (day: string) => `access:stats:${day}`,
   done: (taskId: string) => `access:done:${taskId}`,
   gallery: (chatKey: string) => `access:gallery:${chatKey}`,
-  /** The admission book (book.ts): every job in flight and each chat's line. */
+  /** The single-document admission book of earlier versions (migrated into lines at start, lines.ts). */
   book: 'access:book',
+  /** The scopes where a user has jobs in flight (their chats' lines are kept in the `line` namespace). */
+  linesOf: (user: string) => `access:lines-of:${user}`,
   /** A job's own data while it has not reached the proxy (so a restart can still run it). */
   job: (id: string) => `access:job:${id}`,
   /** Present while the process with this instance id is alive (refreshed, with a TTL). */
