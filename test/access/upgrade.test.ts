@@ -1,7 +1,8 @@
 /**
  * Upgrading a running deployment: earlier versions kept every job in flight in one stored
  * document (`access:book`). The first start of this version moves it into per-chat lines, so a
- * job drawing keeps its user's cap and its chat's slot, and a waiting job keeps its place.
+ * job drawing keeps its user's cap and its chat's slot, and a waiting job keeps its place; the
+ * day's statistics kept in one document are still counted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
@@ -46,6 +47,8 @@ describe('upgrading from the single stored book', () => {
     store = await openStore('memory://');
     await store.set('meta', 'access:book', legacyBook(Date.now()));
     await store.set('meta', 'access:alive:old', Date.now(), 60_000);
+    const today = new Date().toISOString().slice(0, 10);
+    await store.set('meta', `access:stats:${today}`, { submitted: 3, successes: 2, failures: 0, refused: 0, users: { 'console:x': { name: 'User x', submitted: 3, successes: 2 } } });
     const config = parseConfig({ USER_MAX_RUNNING: '1', CHAT_MAX_RUNNING: '1', STORE_URL: 'memory://' });
     gate = createAccessGate({ config, store, logger: silentLogger() });
     await gate.start(async () => undefined);
@@ -62,5 +65,7 @@ describe('upgrading from the single stored book', () => {
     expect(after.running.map((s) => s.user)).toEqual(['console:y']);
     expect(after.waiting).toEqual([]);
     expect((await gate.usage('console:x')).used).toBe(1);
+    // The day's statistics kept before the upgrade still count.
+    expect(await gate.stats()).toMatchObject({ submitted: 3, successes: 3, running: 1, waiting: 0, top: [{ user: 'console:x', successes: 3 }] });
   });
 });

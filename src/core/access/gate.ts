@@ -154,7 +154,7 @@ export class AccessGate implements AccessControl {
 
   async submitted(job: BookJob, taskId: string | undefined): Promise<void> {
     const now = this.now();
-    await this.lines.changeOne(job.scope, [job.user], [['meta', keys.job(job.id)], ...submitKeys(now)], (line, tx) => {
+    await this.lines.changeOne(job.scope, [job.user], [['meta', keys.job(job.id)], ...submitKeys(now, job.user)], (line, tx) => {
       tx.delete('meta', keys.job(job.id));
       countSubmit(tx, now, job.user, job.name, taskId !== undefined);
       if (taskId === undefined) {

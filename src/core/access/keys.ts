@@ -44,7 +44,9 @@ export const keys = {
   used: (day: string, user: string) => `access:used:${day}:${user}`,
   extra: (user: string) => `access:extra:${user}`,
   blocked: (user: string) => `access:blocked:${user}`,
+  /** A day's statistics as one document (earlier versions; still read), and its shards (usage.ts). */
   stats: (day: string) => `access:stats:${day}`,
+  statsShard: (day: string, shard: number) => `access:stats:${day}:${shard}`,
   done: (taskId: string) => `access:done:${taskId}`,
   gallery: (chatKey: string) => `access:gallery:${chatKey}`,
   /** The single-document admission book of earlier versions (migrated into lines at start, lines.ts). */
