@@ -44,6 +44,8 @@ interface Waiter {
 export class LineWatch {
   readonly instance: string;
   private readonly waiters = new Map<string, Waiter>();
+  /** How many local waiters each scope has (most lines read have none here). */
+  private readonly waitingScopes = new Map<string, number>();
   /** Per scope with local waiters: the highest line version seen, so an older snapshot never undoes a newer one. */
   private readonly versions = new Map<string, number>();
   private resume?: (job: ResumedJob) => Promise<void>;
@@ -82,6 +84,7 @@ export class LineWatch {
   wait(id: string, scope: string, onWait: (position: number) => Promise<void>, line: LineState): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     const admitted = new Promise<boolean>((resolve) => this.waiters.set(id, { scope, onWait, shown: 0, resolve }));
+    this.waitingScopes.set(scope, (this.waitingScopes.get(scope) ?? 0) + 1);
     this.reflect(scope, line);
     return admitted;
   }
@@ -97,6 +100,7 @@ export class LineWatch {
   /** Bring local waiters of `scope` in line with its `line`: admitted ones go, others see their place. */
   reflect(scope: string, line: LineState): void {
     const version = line.version ?? 0;
+    if (!this.waitingScopes.has(scope)) return void this.versions.delete(scope);
     if (version < (this.versions.get(scope) ?? 0)) return;
     const pickUp: string[] = [];
     let order: BookJob[] | undefined;
@@ -134,6 +138,9 @@ export class LineWatch {
     const w = this.waiters.get(id);
     if (!w) return;
     this.waiters.delete(id);
+    const left = (this.waitingScopes.get(w.scope) ?? 1) - 1;
+    if (left > 0) this.waitingScopes.set(w.scope, left);
+    else this.waitingScopes.delete(w.scope);
     w.resolve(admitted);
   }
 
@@ -165,7 +172,7 @@ export class LineWatch {
       const mine = [...lines.values()].some((line) => Object.values(line.jobs).some((j) => j.owner === this.instance && !j.taskId));
       if (mine || this.waiters.size > 0) await this.heartbeat();
       // A local waiter whose line is gone altogether learns it from an empty line.
-      for (const w of new Set([...this.waiters.values()].map((x) => x.scope))) if (!lines.has(w)) await this.deps.lines.read(w);
+      for (const scope of [...this.waitingScopes.keys()]) if (!lines.has(scope)) await this.deps.lines.read(scope);
       await this.takeOver(lines);
       for (const [scope, line] of lines) if (hasRoom(line, this.deps.cap)) await this.deps.lines.changeOne(scope, [], [], () => undefined);
     } catch (err) {
