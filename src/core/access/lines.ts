@@ -78,8 +78,11 @@ export class LineStore {
     const out = await this.deps.store.transact([...lineKeys, ...userKeys, ...extra], (tx) => {
       const now = this.deps.now();
       const lines = new Map<string, LineState>();
+      const before = new Map<string, string>();
       for (const scope of scopes) {
-        const line = tx.get<LineState>('line', scope) ?? emptyLine();
+        const stored = tx.get<LineState>('line', scope);
+        if (stored) before.set(scope, JSON.stringify(stored));
+        const line = stored ?? emptyLine();
         purge(line, now, this.deps.maxRunMs);
         lines.set(scope, line);
       }
@@ -87,6 +90,9 @@ export class LineStore {
       for (const [scope, line] of lines) {
         admit(line, this.deps.cap, now);
         pruneClock(line);
+        // A line only read (the user's other chats at a check) is not written: others need not hear of it.
+        const was = before.get(scope);
+        if (was === undefined ? isEmpty(line) : was === JSON.stringify(line)) continue;
         line.version = stamp(line.version);
         if (isEmpty(line)) tx.set('line', scope, { jobs: {}, version: line.version }, EMPTY_KEEP_MS);
         else tx.set('line', scope, line);
