@@ -20,7 +20,7 @@ import { consoleOrigin, fmt, percentile, type BenchResult } from './util.js';
 
 const BURST = 50;
 const QUOTA = 5;
-/** Jobs in flight at once in the cycle runs (the book's size grows with them). */
+/** Jobs in flight at once in the cycle runs (each user in a chat of their own). */
 const LOADS = [20, 200];
 /** The test Redis if one is named (as for the tests), else the default local one. */
 const REDIS_URL = process.env.MJBOT_TEST_REDIS ?? 'redis://127.0.0.1:6379';
@@ -170,7 +170,7 @@ export async function runAdmission(): Promise<BenchResult> {
   }
   notes.push(
     `Burst: ${BURST} checks for one user at the same moment, alternating between two gate instances on two connections to the store, DAILY_QUOTA=${QUOTA}; "accepted" above ${QUOTA} is over-admission.`,
-    `Cycle: ${LOADS.join(' and ')} users at once, each one job through check → slot → submitted → finished (4 store transactions), alternating between the two instances; admissions/s over the whole run, latency per job. mjbot keeps every job in flight in one stored document, so a transaction costs O(jobs in flight) and all admissions of a store are serialized: the price of exact limits.`,
+    `Cycle: ${LOADS.join(' and ')} users at once, each one job through check → slot → submitted → finished (4 store transactions), alternating between the two instances; admissions/s over the whole run, latency per job. Each user draws in a chat of their own: mjbot keeps one small stored line per chat and a list of chats per user, so a transaction reads and writes only the job's own chat and user (and one of 32 daily statistics documents), and jobs in different chats are admitted side by side.`,
     'naive = the algorithm before the fix (counters read at check, the job counted later in a read-modify-write serialized only within one process).',
   );
   return { id: 'admission', title: '6. Admission under a burst (two instances on one store)', columns: ['store', 'variant', 'burst: accepted (quota 5)', ...LOADS.flatMap((n) => [`${n} at once: admissions/s`, `${n} at once: p50 / p99 ms`])], rows, notes, raw };

@@ -136,3 +136,23 @@ export class Serial {
     return result;
   }
 }
+
+/**
+ * Runs async steps one at a time per key: a step waits for the earlier steps that share a key
+ * with it (so transactions of one process on the same keys queue up instead of colliding), while
+ * steps on different keys run side by side.
+ */
+export class KeyedSerial {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(keys: readonly string[], step: () => Promise<T>): Promise<T> {
+    const before = keys.map((k) => this.tails.get(k)).filter((p) => p !== undefined);
+    const result = Promise.allSettled(before).then(step);
+    const tail = result.catch(() => undefined);
+    for (const k of keys) this.tails.set(k, tail);
+    void tail.then(() => {
+      for (const k of keys) if (this.tails.get(k) === tail) this.tails.delete(k);
+    });
+    return result;
+  }
+}

@@ -12,7 +12,7 @@ import { BotError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { storeFailure, STARTUP_TIMEOUTS, withTimeout } from '../startup.js';
 import { NAMESPACES, type KeyValue, type Namespace, type Store, type StoreWrite } from '../core/domain/ports.js';
-import { envelopeCodec, memoryAtomic, runTransaction, Serial, type AtomicBackend } from './atomic.js';
+import { envelopeCodec, KeyedSerial, memoryAtomic, runTransaction, type AtomicBackend } from './atomic.js';
 import type { RawOp } from './group-commit.js';
 
 export type { Namespace, Store };
@@ -81,8 +81,9 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<O
       throw err instanceof BotError ? err : new BotError('STORE_UNAVAILABLE', `store ${kind} unavailable (write)`, {}, { cause: err });
     }
   };
-  // Transactions of this process run one after another: they then only ever race other processes.
-  const serial = new Serial();
+  // Transactions of this process on the same keys run one after another: they then only ever race
+  // other processes. Transactions on different keys run side by side (SQLite batches them).
+  const serial = new KeyedSerial();
   let atomic: Promise<AtomicBackend> | undefined;
   const store: OpenedStore = {
     kind: kind === 'rediss' ? 'redis' : kind,
@@ -117,7 +118,7 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<O
     },
     transact(keys, body) {
       atomic ??= backend.atomic();
-      return serial.run(async () => runTransaction({ backend: await atomic!, physicalKey: backend.physicalKey, codec }, keys, body));
+      return serial.run(keys.map(([ns, key]) => `${ns}\u0000${key}`), async () => runTransaction({ backend: await atomic!, physicalKey: backend.physicalKey, codec }, keys, body));
     },
     async close() {
       await Promise.all([...spaces.values()].map((k) => k.disconnect().catch(() => undefined)));

@@ -119,6 +119,20 @@ describe.each<[string, Backend]>([
     sim.resume();
   });
 
+  it('the limits span chats: one user sending /imagine in six chats at once with DAILY_QUOTA=2 and USER_MAX_RUNNING=2 gets two drawn', async () => {
+    pair = await instances(backend, { DAILY_QUOTA: '2', USER_MAX_RUNNING: '2' });
+    const { a, b, sim } = pair;
+    sim.pause();
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? b : a).run(imagine, a.origin('u1', { chatId: `room-${i}` }), { prompt: `room ${i}` })));
+    expect(accepted(replies)).toHaveLength(2);
+    expect(refusedFor(replies).map((r) => r.type === 'error' && r.code)).toEqual(Array(4).fill('QUOTA_EXCEEDED'));
+    expect(await b.gate.usage('console:u1')).toMatchObject({ inFlight: 2 });
+    sim.resume();
+    await until(async () => (await a.gate.usage('console:u1')).used === 2, 'both successes counted');
+    expect(submittedPrompts(sim)).toHaveLength(2);
+    expect(await a.gate.usage('console:u1')).toMatchObject({ used: 2, inFlight: 0 });
+  });
+
   it('CHAT_MAX_RUNNING=1 holds for the whole chat: people arriving at once through different instances wait their turn', async () => {
     pair = await instances(backend, { CHAT_MAX_RUNNING: '1', USER_MAX_RUNNING: '10' });
     const { a, b, sim } = pair;
@@ -136,14 +150,15 @@ describe.each<[string, Backend]>([
   });
 });
 
-describe('the admission book', () => {
-  it('does not grow with every chat that ever drew: once nobody draws or waits, nothing is left of them', async () => {
+describe('the stored lines', () => {
+  it('does not grow with every chat that ever drew: once nobody draws or waits, only an empty marker that expires is left of them', async () => {
     pair = await instances('memory', { USER_MAX_RUNNING: '10' });
     const { a } = pair;
     const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => a.imagine(a.origin(`u${i}`, { dm: true }), `chat ${i}`)));
     for (const reply of ids) await a.finalOf(taskIdOf(reply));
     await until(async () => (await a.gate.running()).length === 0, 'every slot freed');
-    const stored = JSON.stringify(await a.store.get('meta', 'access:book'));
-    expect(stored.length).toBeLessThan(200);
+    // Each chat's line is left as an empty marker that expires; nobody is listed as drawing anywhere.
+    for await (const [, line] of a.store.entries<{ jobs: object; clock?: unknown }>('line')) expect(line).toEqual({ jobs: {}, version: expect.any(Number) });
+    for (let i = 0; i < 20; i++) expect(await a.store.get('meta', `access:lines-of:console:u${i}`)).toBeUndefined();
   });
 });

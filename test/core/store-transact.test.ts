@@ -1,7 +1,7 @@
 /**
  * `Store.transact` on every backend: it sees and writes the same data as get/set (keyv's layout
  * and envelope, TTLs included), and concurrent read-modify-writes from two connections — as two
- * processes would have — never lose an update.
+ * processes would have — never lose an update, also when many run at once on many keys.
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -79,6 +79,31 @@ describe.each(['memory', 'sqlite', 'redis'])('Store.transact on %s', (backend) =
     const increment = (store: Store) => store.transact([['meta', 'counter']], (tx) => tx.set('meta', 'counter', (tx.get<number>('meta', 'counter') ?? 0) + 1));
     await Promise.all(Array.from({ length: 40 }, (_, i) => increment(i % 2 ? second : first)));
     expect(await first.get('meta', 'counter')).toBe(40);
+  });
+
+  it('commits every transaction of a burst on many keys at once, and the ones that throw among them change nothing', async () => {
+    const url = await urlFor(backend);
+    const first = await open(url);
+    const second = backend === 'memory' ? first : await open(url);
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 ? second : first).transact(
+          [
+            ['meta', `own-${i}`],
+            ['meta', `group-${i % 6}`],
+          ],
+          (tx) => {
+            tx.set('meta', `own-${i}`, i);
+            tx.set('meta', `group-${i % 6}`, (tx.get<number>('meta', `group-${i % 6}`) ?? 0) + 1);
+            if (i % 4 === 0) throw new Error(`no ${i}`);
+          },
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(15);
+    // Groups 0, 2, 4 lost every other one to a throw (i % 4 === 0), groups 1, 3, 5 none.
+    for (let g = 0; g < 6; g++) expect(await first.get('meta', `group-${g}`)).toBe(g % 2 ? 10 : 5);
+    for (let i = 0; i < 60; i++) expect(await second.get('meta', `own-${i}`)).toBe(i % 4 === 0 ? undefined : i);
   });
 });
 

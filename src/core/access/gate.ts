@@ -2,20 +2,23 @@
  * The production JobGate: allowlists, blocked users, daily quotas (successes only), a per-user
  * cap on jobs in flight, and a per-chat cap on jobs drawing with a fair, round-robin line.
  *
- * All of it lives in the store and changes only in store transactions (book.ts): `check`
- * reserves the job's share of the quota and the user's cap atomically with reading them, a slot
- * is taken atomically with counting the chat's running jobs, and the line itself is stored — so
- * no burst, no second process and no restart can overshoot a limit or lose a place in line.
- * Which process runs which waiting job, and taking over from stopped ones, is in line-watch.ts.
+ * All of it lives in the store and changes only in store transactions (line.ts, lines.ts):
+ * `check` reserves the job's share of the quota and the user's cap atomically with reading them
+ * (the user's jobs are counted in the lines of the chats they have jobs in), a slot is taken
+ * atomically with counting the chat's running jobs, and the line itself is stored — so no burst,
+ * no second process and no restart can overshoot a limit or lose a place in line. Each chat's
+ * line is its own document, so chats do not wait for one another. Which process runs which
+ * waiting job, and taking over from stopped ones, is in line-watch.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { ParkedJob } from '../domain/jobs.js';
 import type { TaskRecord } from '../domain/records.js';
 import type { JobSpec } from '../domain/jobs.js';
-import type { AccessControl, Admission, DeliveryOutcome, ResumedJob, StoreKey, Transaction } from '../domain/ports.js';
+import type { AccessControl, Admission, DeliveryOutcome, ResumedJob, StoreKey } from '../domain/ports.js';
 import { SettingsStore } from '../domain/stores.js';
 import type { ChatRef, Origin } from '../domain/types.js';
-import { admitAll, emptyBook, enqueue, inFlightOf, pruneClocks, purge, runningIn, waitingIn, type BookJob, type BookState } from './book.js';
+import { admit, enqueue, inFlightOf, runningIn, waitingIn, type BookJob } from './line.js';
+import { LineStore } from './lines.js';
 import { describeJob } from './describe.js';
 import { chatKeyOf, dayOf, DAY_MS, keys, scopeOf, userKey, userKeyOf } from './keys.js';
 import { refuseIfLimited } from './limits.js';
@@ -29,31 +32,29 @@ export type { AccessGateConfig, AccessGateDeps, AccessStats, ChatQueueView, User
 
 /** A running job older than the task timeout plus this is considered lost (crashed process). */
 const SLOT_GRACE_MS = 10 * 60_000;
-const BOOK: StoreKey = ['meta', keys.book];
 
 export class AccessGate implements AccessControl {
   readonly usageBook: UsageBook;
   private readonly settings: SettingsStore;
   private readonly now: () => number;
-  private readonly maxRunMs: number;
+  private readonly lines: LineStore;
   private readonly watch: LineWatch;
-  /** Highest book version seen, so an older snapshot never undoes what a newer one showed. */
-  private version = 0;
 
   constructor(private readonly deps: AccessGateDeps) {
     this.now = deps.now ?? Date.now;
-    this.maxRunMs = deps.config.MJ_TASK_TIMEOUT_MS + SLOT_GRACE_MS;
     this.usageBook = new UsageBook(deps.store, this.now);
     this.settings = new SettingsStore(deps.store);
+    const maxRunMs = deps.config.MJ_TASK_TIMEOUT_MS + SLOT_GRACE_MS;
+    const cap = deps.config.CHAT_MAX_RUNNING;
+    this.lines = new LineStore({ store: deps.store, now: this.now, maxRunMs, cap, seen: (scope, line) => this.watch.reflect(scope, line) });
     this.watch = new LineWatch({
       store: deps.store,
       logger: deps.logger,
       instance: randomUUID(),
       recheckMs: deps.recheckMs,
       aliveTtlMs: deps.aliveTtlMs,
-      change: (extra, body) => this.change(extra, body),
-      read: () => this.read(),
-      hasRoom: (book) => hasRoom(book, deps.config.CHAT_MAX_RUNNING),
+      lines: this.lines,
+      cap,
       ticket: (job) => new Ticket(this, job),
     });
   }
@@ -82,17 +83,20 @@ export class AccessGate implements AccessControl {
       since: now,
     };
     await this.watch.heartbeat();
+    if (admin) {
+      await this.lines.changeOne(job.scope, [user], [], (line) => void (line.jobs[job.id] = { ...job }));
+      return new Ticket(this, job);
+    }
     const day = dayOf(now);
-    const limitKeys: StoreKey[] = admin ? [] : [keys.used(day, user), keys.extra(user), keys.blocked(user)].map((k) => ['meta', k] as const);
-    // Reading the counters and taking the reservation are one transaction: a burst cannot overshoot.
-    await this.change(limitKeys, (book, tx) => {
-      if (!admin) {
-        const blocked = tx.get('meta', keys.blocked(user)) !== undefined;
-        const used = tx.get<number>('meta', keys.used(day, user)) ?? 0;
-        const extra = tx.get<number>('meta', keys.extra(user)) ?? 0;
-        refuseIfLimited({ config: this.deps.config, origin, locale, blocked, inFlight: inFlightOf(book, user), used, extra, now });
-      }
-      book.jobs[job.id] = { ...job };
+    const limitKeys: StoreKey[] = [keys.used(day, user), keys.extra(user), keys.blocked(user)].map((k) => ['meta', k] as const);
+    // Reading the counters and the user's lines and taking the reservation are one transaction: a burst cannot overshoot.
+    await this.lines.changeForUser(user, job.scope, limitKeys, (lines, tx) => {
+      const blocked = tx.get('meta', keys.blocked(user)) !== undefined;
+      const used = tx.get<number>('meta', keys.used(day, user)) ?? 0;
+      const extra = tx.get<number>('meta', keys.extra(user)) ?? 0;
+      const inFlight = [...lines.values()].reduce((n, line) => n + inFlightOf(line, user), 0);
+      refuseIfLimited({ config: this.deps.config, origin, locale, blocked, inFlight, used, extra, now });
+      lines.get(job.scope)!.jobs[job.id] = { ...job };
     });
     return new Ticket(this, job);
   }
@@ -110,9 +114,12 @@ export class AccessGate implements AccessControl {
       dailyQuota: this.deps.config.DAILY_QUOTA,
     };
     // Freeing the slot and counting the success are one step, so the quota never sees neither or both.
-    await this.change(outcomeKeys(outcome, now), (book, tx) => {
-      const job = Object.values(book.jobs).find((j) => j.taskId === record.taskId);
-      if (job) delete book.jobs[job.id];
+    // The job is in the chat's line; the owner's other lines are looked at too (records without a guild id).
+    await this.lines.changeForUser(outcome.user, scopeOf(record.chat), outcomeKeys(outcome, now), (lines, tx) => {
+      for (const line of lines.values()) {
+        const job = Object.values(line.jobs).find((j) => j.taskId === record.taskId);
+        if (job) delete line.jobs[job.id];
+      }
       countOutcome(tx, outcome, now);
     });
   }
@@ -130,11 +137,11 @@ export class AccessGate implements AccessControl {
   /** Join the line (or take a slot at once); the job's data is stored for whoever runs it later. */
   async acquire(job: BookJob, parked: ParkedJob, onWait: (position: number) => Promise<void>): Promise<boolean> {
     const jobKey = keys.job(job.id);
-    const { result, book } = await this.change([['meta', jobKey]], (book, tx) => {
-      const entry = book.jobs[job.id];
+    const { result, line } = await this.lines.changeOne(job.scope, [], [['meta', jobKey]], (line, tx) => {
+      const entry = line.jobs[job.id];
       if (!entry || entry.owner !== this.watch.instance) return 'gone';
-      if (entry.state === 'reserved') enqueue(book, entry, this.now());
-      admitAll(book, this.deps.config.CHAT_MAX_RUNNING, this.now());
+      if (entry.state === 'reserved') enqueue(line, entry, this.now());
+      admit(line, this.deps.config.CHAT_MAX_RUNNING, this.now());
       const running = entry.state === 'running';
       if (running) entry.started = true;
       // Admitted at once: only the message is needed later (to say the submit was cut off).
@@ -142,27 +149,27 @@ export class AccessGate implements AccessControl {
       return running ? 'admitted' : 'waiting';
     });
     if (result !== 'waiting') return result === 'admitted';
-    return this.watch.wait(job.id, job.scope, onWait, book);
+    return this.watch.wait(job.id, job.scope, onWait, line);
   }
 
   async submitted(job: BookJob, taskId: string | undefined): Promise<void> {
     const now = this.now();
-    await this.change([['meta', keys.job(job.id)], ...submitKeys(now)], (book, tx) => {
+    await this.lines.changeOne(job.scope, [job.user], [['meta', keys.job(job.id)], ...submitKeys(now, job.user)], (line, tx) => {
       tx.delete('meta', keys.job(job.id));
       countSubmit(tx, now, job.user, job.name, taskId !== undefined);
       if (taskId === undefined) {
-        delete book.jobs[job.id];
+        delete line.jobs[job.id];
         return;
       }
       // Normally still there; if another process took it over meanwhile (this one was paused), it holds a slot again.
-      book.jobs[job.id] = { ...(book.jobs[job.id] ?? job), state: 'running', started: true, taskId, place: undefined };
+      line.jobs[job.id] = { ...(line.jobs[job.id] ?? job), state: 'running', started: true, taskId, place: undefined };
     });
   }
 
-  async release(id: string): Promise<void> {
-    await this.change([['meta', keys.job(id)]], (book, tx) => {
-      tx.delete('meta', keys.job(id));
-      delete book.jobs[id];
+  async release(job: BookJob): Promise<void> {
+    await this.lines.changeOne(job.scope, [job.user], [['meta', keys.job(job.id)]], (line, tx) => {
+      tx.delete('meta', keys.job(job.id));
+      delete line.jobs[job.id];
     });
   }
 
@@ -174,16 +181,17 @@ export class AccessGate implements AccessControl {
    * waits for it learns it is gone. Returns the job, for its message to say so.
    */
   async cancelWaiting(chat: ChatRef, messageId: string, allow: (job: ParkedJob) => boolean): Promise<{ job: ParkedJob; removed: boolean } | undefined> {
-    const book = await this.read();
-    for (const job of Object.values(book.jobs)) {
+    const scope = scopeOf(chat);
+    const line = await this.lines.read(scope);
+    for (const job of Object.values(line.jobs)) {
       if (job.state !== 'waiting' || job.chat !== chatKeyOf(chat)) continue;
       const parked = await this.deps.store.get<ParkedJob>('meta', keys.job(job.id));
       if (parked?.ref.messageId !== messageId) continue;
       if (!allow(parked)) return { job: parked, removed: false };
-      const { result } = await this.change([['meta', keys.job(job.id)]], (b, tx) => {
-        if (b.jobs[job.id]?.state !== 'waiting') return false;
+      const { result } = await this.lines.changeOne(scope, [job.user], [['meta', keys.job(job.id)]], (l, tx) => {
+        if (l.jobs[job.id]?.state !== 'waiting') return false;
         tx.delete('meta', keys.job(job.id));
-        delete b.jobs[job.id];
+        delete l.jobs[job.id];
         return true;
       });
       return result ? { job: parked, removed: true } : undefined;
@@ -193,34 +201,37 @@ export class AccessGate implements AccessControl {
 
   /** Who is drawing and who waits where `chat` is scheduled (the guild on Discord). */
   async chatQueue(chat: ChatRef): Promise<ChatQueueView> {
-    const scope = scopeOf(chat);
-    const book = await this.read();
-    const waiting = waitingIn(book, scope).map((j, i) => ({ user: j.user, name: j.name, what: j.what, position: i + 1 }));
-    return { max: this.deps.config.CHAT_MAX_RUNNING, running: runningIn(book, scope).map(slotOf), waiting };
+    const line = await this.lines.read(scopeOf(chat));
+    const waiting = waitingIn(line).map((j, i) => ({ user: j.user, name: j.name, what: j.what, position: i + 1 }));
+    return { max: this.deps.config.CHAT_MAX_RUNNING, running: runningIn(line).map(slotOf), waiting };
   }
 
   /** Every job holding a slot, oldest first. */
   async running(): Promise<RunningSlot[]> {
-    const book = await this.read();
-    return Object.values(book.jobs).filter((j) => j.state === 'running').map(slotOf).sort((a, b) => a.since - b.since);
+    const lines = await this.lines.readAll();
+    return [...lines.values()].flatMap((line) => runningIn(line).map(slotOf)).sort((a, b) => a.since - b.since);
   }
 
   async stats(): Promise<AccessStats> {
     const day = dayOf(this.now());
-    const [stats, book] = await Promise.all([this.usageBook.stats(day), this.read()]);
+    const [stats, lines] = await Promise.all([this.usageBook.stats(day), this.lines.readAll()]);
     const top = Object.entries(stats.users)
       .map(([user, u]) => ({ user, name: u.name, successes: u.successes }))
       .filter((u) => u.successes > 0)
       .sort((a, b) => b.successes - a.successes)
       .slice(0, 10);
-    const jobs = Object.values(book.jobs);
-    return { ...stats, day, running: jobs.filter((j) => j.state === 'running').length, waiting: jobs.filter((j) => j.state === 'waiting').length, top };
+    const all = [...lines.values()];
+    const running = all.reduce((n, line) => n + runningIn(line).length, 0);
+    const waiting = all.reduce((n, line) => n + waitingIn(line).length, 0);
+    return { ...stats, day, running, waiting, top };
   }
 
   async usage(user: string): Promise<UserUsage> {
-    const [used, extra, book, blocked] = await Promise.all([this.usageBook.used(user), this.usageBook.extra(user), this.read(), this.usageBook.isBlocked(user)]);
+    const [used, extra, scopes, blocked] = await Promise.all([this.usageBook.used(user), this.usageBook.extra(user), this.lines.scopesOf(user), this.usageBook.isBlocked(user)]);
+    const lines = await Promise.all(scopes.map((scope) => this.lines.read(scope)));
     const quota = this.deps.config.DAILY_QUOTA;
-    return { used, extra, inFlight: inFlightOf(book, user), blocked, limit: quota > 0 ? quota + extra : undefined };
+    const inFlight = lines.reduce((n, line) => n + inFlightOf(line, user), 0);
+    return { used, extra, inFlight, blocked, limit: quota > 0 ? quota + extra : undefined };
   }
 
   block(user: string, by: string): Promise<void> {
@@ -240,43 +251,6 @@ export class AccessGate implements AccessControl {
   gallery(chat: Pick<ChatRef, 'platform' | 'chatId'>, opts: { sinceMs?: number; limit?: number } = {}): Promise<string[]> {
     return this.usageBook.gallery(chatKeyOf(chat), opts.sinceMs ?? DAY_MS, opts.limit ?? 10);
   }
-
-  // === The book
-
-  /** The book as stored now (lost jobs left out). */
-  private async read(): Promise<BookState> {
-    const book = (await this.deps.store.get<BookState>(...BOOK)) ?? emptyBook();
-    purge(book, this.now(), this.maxRunMs);
-    this.seen(book);
-    return book;
-  }
-
-  /**
-   * Change the book (and `extra` keys) in one transaction; afterwards every chat with a free slot
-   * admits its next waiting job. Local waiters then learn where they stand.
-   */
-  private async change<R>(extra: StoreKey[], body: (book: BookState, tx: Transaction) => R): Promise<{ result: R; book: BookState }> {
-    const out = await this.deps.store.transact([BOOK, ...extra], (tx) => {
-      const book = tx.get<BookState>(...BOOK) ?? emptyBook();
-      const now = this.now();
-      purge(book, now, this.maxRunMs);
-      const result = body(book, tx);
-      admitAll(book, this.deps.config.CHAT_MAX_RUNNING, now);
-      pruneClocks(book);
-      book.version = (book.version ?? 0) + 1;
-      tx.set(...BOOK, book);
-      return { result, book };
-    });
-    this.seen(out.book);
-    return out;
-  }
-
-  /** Tell local waiters about a book no older than any seen before. */
-  private seen(book: BookState): void {
-    if ((book.version ?? 0) < this.version) return;
-    this.version = book.version ?? 0;
-    this.watch.reflect(book);
-  }
 }
 
 /** One job's admission (the `Admission` port), from `check` to its submit's answer. */
@@ -295,14 +269,8 @@ class Ticket implements Admission {
   }
 
   release(): Promise<void> {
-    return this.gate.release(this.job.id);
+    return this.gate.release(this.job);
   }
-}
-
-/** Some chat has a waiting job and a free slot. */
-function hasRoom(book: BookState, cap: number): boolean {
-  const scopes = new Set(Object.values(book.jobs).filter((j) => j.state === 'waiting').map((j) => j.scope));
-  return [...scopes].some((scope) => runningIn(book, scope).length < cap);
 }
 
 function slotOf(j: BookJob): RunningSlot {

@@ -44,11 +44,15 @@ export const keys = {
   used: (day: string, user: string) => `access:used:${day}:${user}`,
   extra: (user: string) => `access:extra:${user}`,
   blocked: (user: string) => `access:blocked:${user}`,
+  /** A day's statistics as one document (earlier versions; still read), and its shards (usage.ts). */
   stats: (day: string) => `access:stats:${day}`,
+  statsShard: (day: string, shard: number) => `access:stats:${day}:${shard}`,
   done: (taskId: string) => `access:done:${taskId}`,
   gallery: (chatKey: string) => `access:gallery:${chatKey}`,
-  /** The admission book (book.ts): every job in flight and each chat's line. */
+  /** The single-document admission book of earlier versions (migrated into lines at start, lines.ts). */
   book: 'access:book',
+  /** The scopes where a user has jobs in flight (their chats' lines are kept in the `line` namespace). */
+  linesOf: (user: string) => `access:lines-of:${user}`,
   /** A job's own data while it has not reached the proxy (so a restart can still run it). */
   job: (id: string) => `access:job:${id}`,
   /** Present while the process with this instance id is alive (refreshed, with a TTL). */

@@ -8,8 +8,9 @@
  */
 import type { Logger } from '../../log.js';
 import type { ParkedJob } from '../domain/jobs.js';
-import type { Admission, ResumedJob, Store, StoreKey, Transaction } from '../domain/ports.js';
-import { adopt, ownersNeeded, waitingIn, type BookJob, type BookState } from './book.js';
+import type { Admission, ResumedJob, Store } from '../domain/ports.js';
+import { adopt, hasRoom, ownersNeeded, waitingIn, type Adopted, type BookJob, type LineState } from './line.js';
+import type { LineStore } from './lines.js';
 import { keys } from './keys.js';
 
 /** How often the lines are looked at (admissions by other processes, stopped owners). */
@@ -24,11 +25,10 @@ export interface LineWatchDeps {
   instance: string;
   recheckMs?: number;
   aliveTtlMs?: number;
-  /** Change the book in a transaction (the gate's). */
-  change: <R>(extra: StoreKey[], body: (book: BookState, tx: Transaction) => R) => Promise<{ result: R; book: BookState }>;
-  read: () => Promise<BookState>;
-  /** Does some chat have a waiting job and a free slot? */
-  hasRoom: (book: BookState) => boolean;
+  /** The stored lines (the gate's). */
+  lines: LineStore;
+  /** CHAT_MAX_RUNNING. */
+  cap: number;
   /** The admission of a job taken over. */
   ticket: (job: BookJob) => Admission;
 }
@@ -44,6 +44,10 @@ interface Waiter {
 export class LineWatch {
   readonly instance: string;
   private readonly waiters = new Map<string, Waiter>();
+  /** How many local waiters each scope has (most lines read have none here). */
+  private readonly waitingScopes = new Map<string, number>();
+  /** Per scope with local waiters: the highest line version seen, so an older snapshot never undoes a newer one. */
+  private readonly versions = new Map<string, number>();
   private resume?: (job: ResumedJob) => Promise<void>;
   private timer?: NodeJS.Timeout;
   private checking = false;
@@ -76,11 +80,12 @@ export class LineWatch {
     await this.deps.store.delete('meta', keys.alive(this.instance)).catch(() => undefined);
   }
 
-  /** Wait until the job `id` (waiting in `book`) is admitted here; false if it leaves this process. */
-  wait(id: string, scope: string, onWait: (position: number) => Promise<void>, book: BookState): Promise<boolean> {
+  /** Wait until the job `id` (waiting in `line`, its scope's) is admitted here; false if it leaves this process. */
+  wait(id: string, scope: string, onWait: (position: number) => Promise<void>, line: LineState): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     const admitted = new Promise<boolean>((resolve) => this.waiters.set(id, { scope, onWait, shown: 0, resolve }));
-    this.reflect(book);
+    this.waitingScopes.set(scope, (this.waitingScopes.get(scope) ?? 0) + 1);
+    this.reflect(scope, line);
     return admitted;
   }
 
@@ -92,16 +97,22 @@ export class LineWatch {
     await this.deps.store.set('meta', keys.alive(this.instance), now, this.aliveTtlMs);
   }
 
-  /** Bring local waiters in line with `book`: admitted ones go, others see their place. */
-  reflect(book: BookState): void {
+  /** Bring local waiters of `scope` in line with its `line`: admitted ones go, others see their place. */
+  reflect(scope: string, line: LineState): void {
+    const version = line.version ?? 0;
+    if (!this.waitingScopes.has(scope)) return void this.versions.delete(scope);
+    if (version < (this.versions.get(scope) ?? 0)) return;
     const pickUp: string[] = [];
-    const orders = new Map<string, BookJob[]>();
+    let order: BookJob[] | undefined;
+    let waiting = false;
     for (const [id, w] of this.waiters) {
-      const job = book.jobs[id];
+      if (w.scope !== scope) continue;
+      const job = line.jobs[id];
       if (!job || job.owner !== this.instance) {
         this.settle(id, false);
         continue;
       }
+      waiting = true;
       if (job.state === 'running') {
         if (job.started) this.settle(id, true);
         else if (!w.pickingUp) {
@@ -111,29 +122,34 @@ export class LineWatch {
         continue;
       }
       if (job.state !== 'waiting') continue;
-      let order = orders.get(w.scope);
-      if (!order) orders.set(w.scope, (order = waitingIn(book, w.scope)));
+      order ??= waitingIn(line);
       const position = order.findIndex((j) => j.id === id) + 1;
       if (position === 0 || position === w.shown) continue;
       w.shown = position;
       w.onWait(position).catch((err: unknown) => this.deps.logger.warn({ err }, 'could not show a queue position'));
     }
-    if (pickUp.length) void this.pickUp(pickUp);
+    // Versions matter only while someone here waits in the scope (a waiter starts from a fresh one).
+    if (waiting) this.versions.set(scope, version);
+    else this.versions.delete(scope);
+    if (pickUp.length) void this.pickUp(scope, pickUp);
   }
 
   private settle(id: string, admitted: boolean): void {
     const w = this.waiters.get(id);
     if (!w) return;
     this.waiters.delete(id);
+    const left = (this.waitingScopes.get(w.scope) ?? 1) - 1;
+    if (left > 0) this.waitingScopes.set(w.scope, left);
+    else this.waitingScopes.delete(w.scope);
     w.resolve(admitted);
   }
 
   /** Start jobs of ours that another process admitted (marked started, so a takeover knows). */
-  private async pickUp(ids: string[]): Promise<void> {
+  private async pickUp(scope: string, ids: string[]): Promise<void> {
     try {
-      await this.deps.change([], (book) => {
+      await this.deps.lines.changeOne(scope, [], [], (line) => {
         for (const id of ids) {
-          const job = book.jobs[id];
+          const job = line.jobs[id];
           if (job && job.owner === this.instance && job.state === 'running' && !job.started) job.started = true;
         }
       });
@@ -151,11 +167,14 @@ export class LineWatch {
     if (this.checking || this.closed) return;
     this.checking = true;
     try {
-      const book = await this.deps.read();
-      const mine = Object.values(book.jobs).some((j) => j.owner === this.instance && !j.taskId);
+      await this.deps.lines.migrate();
+      const lines = await this.deps.lines.readAll();
+      const mine = [...lines.values()].some((line) => Object.values(line.jobs).some((j) => j.owner === this.instance && !j.taskId));
       if (mine || this.waiters.size > 0) await this.heartbeat();
-      await this.takeOver(book);
-      if (this.deps.hasRoom(book)) await this.deps.change([], () => undefined);
+      // A local waiter whose line is gone altogether learns it from an empty line.
+      for (const scope of [...this.waitingScopes.keys()]) if (!lines.has(scope)) await this.deps.lines.read(scope);
+      await this.takeOver(lines);
+      for (const [scope, line] of lines) if (hasRoom(line, this.deps.cap)) await this.deps.lines.changeOne(scope, [], [], () => undefined);
     } catch (err) {
       this.deps.logger.warn({ err }, 'queue re-check failed');
     } finally {
@@ -164,19 +183,27 @@ export class LineWatch {
   }
 
   /** Adopt the jobs of processes whose liveness key is gone, and run them here. */
-  private async takeOver(book: BookState): Promise<void> {
+  private async takeOver(lines: Map<string, LineState>): Promise<void> {
+    const owners = new Set([...lines.values()].flatMap((line) => [...ownersNeeded(line)]));
     const dead = new Set<string>();
-    for (const owner of ownersNeeded(book)) {
+    for (const owner of owners) {
       if (owner !== this.instance && (await this.deps.store.get('meta', keys.alive(owner))) === undefined) dead.add(owner);
     }
     if (dead.size === 0) return;
     // Alive before owning anything, so nobody takes these jobs from us in turn.
     await this.heartbeat(true);
-    const { result: taken, book: after } = await this.deps.change([], (b) => adopt(b, dead, this.instance));
-    if (taken.length === 0) return;
+    for (const [scope, before] of lines) {
+      const users = [...new Set(Object.values(before.jobs).filter((j) => dead.has(j.owner)).map((j) => j.user))];
+      if (users.length === 0) continue;
+      const { result: taken, line } = await this.deps.lines.changeOne(scope, users, [], (l) => adopt(l, dead, this.instance));
+      if (taken.length > 0) await this.resumeTaken(taken, line);
+    }
+  }
+
+  private async resumeTaken(taken: Adopted[], line: LineState): Promise<void> {
     this.deps.logger.info({ jobs: taken.length }, 'took over jobs of a stopped process');
     for (const { id, started } of taken) {
-      const job = after.jobs[id];
+      const job = line.jobs[id];
       if (!job) continue;
       const admission = this.deps.ticket(job);
       const parked = await this.deps.store.get<ParkedJob>('meta', keys.job(id));

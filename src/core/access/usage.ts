@@ -16,6 +16,18 @@ interface GalleryEntry {
 
 const GALLERY_KEEP = 50;
 
+/**
+ * A day's statistics are split by user over this many documents, so the submits and outcomes of
+ * different users rarely touch the same one (and none grows with every user of the day).
+ */
+const STATS_SHARDS = 32;
+
+function statsKey(now: number, user: string): string {
+  let hash = 0;
+  for (let i = 0; i < user.length; i++) hash = (hash * 31 + user.charCodeAt(i)) >>> 0;
+  return keys.statsShard(dayOf(now), hash % STATS_SHARDS);
+}
+
 export class UsageBook {
   constructor(
     private readonly store: Store,
@@ -53,8 +65,24 @@ export class UsageBook {
     return this.store.delete('meta', keys.blocked(user));
   }
 
+  /** The day's statistics: its shards added up (and the single document kept by earlier versions). */
   async stats(day = dayOf(this.now())): Promise<DayStats> {
-    return (await this.store.get<DayStats>('meta', keys.stats(day))) ?? emptyStats();
+    const names = [keys.stats(day), ...Array.from({ length: STATS_SHARDS }, (_, i) => keys.statsShard(day, i))];
+    const parts = await Promise.all(names.map((name) => this.store.get<DayStats>('meta', name)));
+    const total = emptyStats();
+    for (const part of parts) {
+      if (!part) continue;
+      total.submitted += part.submitted;
+      total.successes += part.successes;
+      total.failures += part.failures;
+      total.refused += part.refused;
+      for (const [user, u] of Object.entries(part.users)) {
+        const entry = userEntry(total, user, u.name);
+        entry.submitted += u.submitted;
+        entry.successes += u.successes;
+      }
+    }
+    return total;
   }
 
   /** The chat's finished task ids since `sinceMs` ago, newest first. */
@@ -65,14 +93,14 @@ export class UsageBook {
   }
 }
 
-/** The keys `countSubmit` changes. */
-export function submitKeys(now: number): StoreKey[] {
-  return [['meta', keys.stats(dayOf(now))]];
+/** The keys `countSubmit` changes for a job of `user`. */
+export function submitKeys(now: number, user: string): StoreKey[] {
+  return [['meta', statsKey(now, user)]];
 }
 
 /** Inside a transaction: the proxy accepted (`accepted`) or refused a submit. */
 export function countSubmit(tx: Transaction, now: number, user: string, name: string, accepted: boolean): void {
-  changeStats(tx, now, (stats) => {
+  changeStats(tx, statsKey(now, user), (stats) => {
     if (!accepted) {
       stats.refused += 1;
       return;
@@ -96,7 +124,7 @@ export interface Outcome {
 /** The keys `countOutcome` reads and changes. */
 export function outcomeKeys(o: Outcome, now: number): StoreKey[] {
   const day = dayOf(now);
-  return [keys.done(o.taskId), keys.used(day, o.user), keys.extra(o.user), keys.stats(day), keys.gallery(o.chatKey)].map((k) => ['meta', k] as const);
+  return [keys.done(o.taskId), keys.used(day, o.user), keys.extra(o.user), statsKey(now, o.user), keys.gallery(o.chatKey)].map((k) => ['meta', k] as const);
 }
 
 /**
@@ -114,7 +142,7 @@ export function countOutcome(tx: Transaction, o: Outcome, now: number): void {
     const extra = tx.get<number>('meta', keys.extra(o.user)) ?? 0;
     if (o.dailyQuota > 0 && used > o.dailyQuota && extra > 0) tx.set('meta', keys.extra(o.user), extra - 1);
   }
-  changeStats(tx, now, (stats) => {
+  changeStats(tx, statsKey(now, o.user), (stats) => {
     if (o.success) {
       stats.successes += 1;
       userEntry(stats, o.user, o.name).successes += 1;
@@ -127,8 +155,7 @@ export function countOutcome(tx: Transaction, o: Outcome, now: number): void {
   }
 }
 
-function changeStats(tx: Transaction, now: number, change: (stats: DayStats) => void): void {
-  const key = keys.stats(dayOf(now));
+function changeStats(tx: Transaction, key: string, change: (stats: DayStats) => void): void {
   const stats = tx.get<DayStats>('meta', key) ?? emptyStats();
   change(stats);
   tx.set('meta', key, stats, 8 * DAY_MS);

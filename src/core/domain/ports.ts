@@ -14,7 +14,7 @@ import type { ChatRef, FormView, MessageRef, Origin, Platform, TaskView } from '
 // === Storage
 
 /** The namespaces the bot keeps. */
-export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg', 'pending', 'adapter'] as const;
+export const NAMESPACES = ['task', 'open', 'btn', 'form', 'user', 'chat', 'meta', 'msg', 'pending', 'adapter', 'line'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 /** One key of the store: its namespace and its name. */
