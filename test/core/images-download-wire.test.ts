@@ -48,6 +48,11 @@ describe('downloadImage on the wire', () => {
     expect(Buffer.compare(await download(base), IMAGE)).toBe(0);
   });
 
+  it('skips an interim 103 Early Hints answer and reads the image that follows', async () => {
+    const base = await rawServer((socket) => trickle(socket, Buffer.concat([Buffer.from(`HTTP/1.1 103 Early Hints\r\nLink: </x.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: ${IMAGE.length}\r\n\r\n`), IMAGE]), false));
+    expect(Buffer.compare(await download(base), IMAGE)).toBe(0);
+  });
+
   it('reads a body that ends when the server closes the connection (no length)', async () => {
     const base = await rawServer((socket) => trickle(socket, Buffer.concat([Buffer.from('HTTP/1.0 200 OK\r\nContent-Type: image/png\r\n\r\n'), IMAGE]), true));
     expect(Buffer.compare(await download(base), IMAGE)).toBe(0);

@@ -162,12 +162,19 @@ export function httpGet(url: URL, opts: GetOptions): Promise<GetResponse> {
           return;
         }
         head = Buffer.concat([head, bytes]);
-        const end = head.indexOf(CRLF2);
-        if (end < 0) {
+        let end = head.indexOf(CRLF2);
+        let parsed = end < 0 ? undefined : parseHead(head.toString('latin1', 0, end));
+        // Skip interim answers (100 Continue, 103 Early Hints): the real one follows.
+        while (parsed && parsed.statusCode < 200) {
+          head = head.subarray(end + 4);
+          end = head.indexOf(CRLF2);
+          parsed = end < 0 ? undefined : parseHead(head.toString('latin1', 0, end));
+        }
+        if (!parsed) {
           if (head.length > MAX_HEAD_BYTES) throw failure('response head too large', 'HPE_HEADER_OVERFLOW');
           return;
         }
-        const { statusCode, headers } = parseHead(head.toString('latin1', 0, end));
+        const { statusCode, headers } = parsed;
         framing = framingOf(statusCode, headers);
         if (end + 4 < head.length) early.push(head.subarray(end + 4));
         head = Buffer.alloc(0);
