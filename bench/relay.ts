@@ -19,8 +19,8 @@ interface ChildResult {
 const LABEL: Record<string, string> = {
   idle: 'idle child (same imports)',
   warm: 'warm: the mjbot relay of a 1 KB image',
-  mjbot: 'mjbot: downloadImage into one buffer of the declared size → grammY sendDocument',
-  naive: 'naive (before): chunks + Buffer.concat → grammY sendDocument',
+  mjbot: 'mjbot: downloadImage (socket reads into one reused 64 KB buffer, copied into one buffer of the declared size) → grammY sendDocument',
+  naive: 'naive: undici chunks + Buffer.concat → grammY sendDocument',
   download: 'mjbot download alone (no upload)',
   upload: 'upload alone (a buffer filled in process → grammY sendDocument)',
   'mjbot-gc': 'diagnostic: mjbot with a full GC every 2 ms during the download (--expose-gc)',
@@ -61,7 +61,7 @@ export async function runRelay(): Promise<BenchResult> {
     ]),
     notes: [
       `Child processes; peak RSS is the child's own VmHWM (getrusage's maxRSS also keeps the parent's RSS at fork, and the parent holds every document the fake Bot API received); lowest of ${RUNS} interleaved runs per variant. The images are served with Content-Length by local node:http servers; the fake Bot API (in the parent) takes the multipart upload and answers with the document.`,
-      '"warm" relays a 1 KB image the same way: undici\'s HTTP parser (WebAssembly), grammY\'s upload path and their lazily loaded modules cost this much in any process that relays anything, whatever the image size.',
+      '"warm" relays a 1 KB image the same way: what relaying anything costs whatever the image size (grammY\'s upload path, lazily loaded modules). The naive download goes through undici, whose WebAssembly HTTP parser adds a few MB of its own.',
     ],
     raw,
   };
