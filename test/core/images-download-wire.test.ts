@@ -58,6 +58,12 @@ describe('downloadImage on the wire', () => {
     expect(Buffer.compare(await download(base), IMAGE)).toBe(0);
   });
 
+  it('reads an answer that arrives whole, in one write followed by the server closing', async () => {
+    const small = IMAGE.subarray(0, 2000);
+    const base = await rawServer((socket) => socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${small.length}\r\n\r\n`), small])));
+    expect(Buffer.compare(await download(base), small)).toBe(0);
+  });
+
   it('fails, without returning a partial image, when the connection drops before the declared length', async () => {
     const base = await rawServer((socket) => trickle(socket, Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${IMAGE.length}\r\n\r\n`), IMAGE.subarray(0, 100_000)]), true));
     const err = await download(base).then(() => undefined, (e: unknown) => e);

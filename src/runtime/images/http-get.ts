@@ -183,12 +183,13 @@ export function httpGet(url: URL, opts: GetOptions): Promise<GetResponse> {
           headers,
           body: (into) =>
             new Promise<void>((resolve, reject) => {
-              if (failed !== undefined) return reject(failed);
+              if (done) return failed === undefined ? resolve() : reject(failed);
               settleBody = { resolve, reject };
               sink = into;
               try {
                 const complete = early.splice(0).some((bytes) => feed(bytes)) || (framing?.kind === 'length' && framing.left === 0) || (framing?.kind === 'close' && ended);
                 if (complete) finish();
+                else if (ended) fail(failure('connection closed early', 'UND_ERR_SOCKET'));
               } catch (err) {
                 fail(err);
               }
@@ -214,14 +215,16 @@ export function httpGet(url: URL, opts: GetOptions): Promise<GetResponse> {
     const socket: Socket = url.protocol === 'https:' ? tlsConnect(tlsOptions) : netConnect({ host, port, lookup: opts.lookup, onread });
     socket.setTimeout(opts.idleMs, () => fail(failure('socket idle too long', 'ETIMEDOUT')));
     socket.on('error', fail);
-    socket.on('end', () => {
+    // Once the head is in, a close before the body's reader came is judged when it comes (the
+    // bytes that arrived with the head may be the whole body).
+    const closed = (): void => {
       ended = true;
-      if (framing?.kind !== 'close') fail(failure('connection closed early', 'UND_ERR_SOCKET'));
-      else if (sink) finish();
-    });
-    socket.on('close', () => {
-      if (!(framing?.kind === 'close' && ended)) fail(failure('connection closed early', 'UND_ERR_SOCKET'));
-    });
+      if (framing && !sink) return;
+      if (framing?.kind === 'close') finish();
+      else fail(failure('connection closed early', 'UND_ERR_SOCKET'));
+    };
+    socket.on('end', closed);
+    socket.on('close', closed);
     const abort = (): void => fail(opts.signal.reason);
     if (opts.signal.aborted) return abort();
     opts.signal.addEventListener('abort', abort, { once: true });
