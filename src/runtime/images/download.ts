@@ -6,19 +6,23 @@
  */
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { BotError, UserInputError } from '../../errors.js';
 import { imageTooLarge } from '../../core/domain/images/data-url.js';
 import { sniffImage, type ImageMime } from '../../core/domain/images/sniff.js';
 import { sniffVideo, type VideoMime } from '../../core/domain/images/video.js';
 import { isAllowedOrigin, isPrivateAddress, resolveHost, type ResolvedAddress } from './ssrf.js';
+import { httpGet, type GetResponse } from './http-get.js';
 
 export interface DownloadOptions {
   /** Refuse (IMAGE_TOO_LARGE) as soon as more than this many bytes arrive. */
   maxBytes: number;
   /** Whole download, redirects included (default 20000). */
   timeoutMs?: number;
-  /** Send through this dispatcher (e.g. an outbound proxy); default: a private agent pinned to the checked addresses. */
+  /**
+   * Send through this undici dispatcher (e.g. an outbound proxy); default: one connection per hop,
+   * pinned to the checked addresses, whose body is read through one reused buffer (http-get.ts).
+   */
   dispatcher?: Dispatcher;
   /** Sent to the first origin only; dropped when a redirect leaves it (they may hold credentials). */
   headers?: Record<string, string>;
@@ -129,6 +133,57 @@ async function readCapped(body: Dispatcher.ResponseData['body'], declared: strin
   return Buffer.concat(chunks, total);
 }
 
+/** The body into one buffer: of the declared size, or grown by doubling without one; refused past maxBytes. */
+async function readSink(res: GetResponse, maxBytes: number, where: string): Promise<Buffer> {
+  const length = Number(res.headers['content-length']);
+  if (Number.isFinite(length) && length > maxBytes) {
+    res.discard();
+    throw imageTooLarge(maxBytes, where);
+  }
+  const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+  let into = Buffer.allocUnsafe(declared ?? Math.min(maxBytes, 1024 * 1024));
+  let total = 0;
+  await res.body((bytes) => {
+    if (total + bytes.length > maxBytes) throw imageTooLarge(maxBytes, where);
+    if (total + bytes.length > into.length) {
+      if (declared !== undefined) throw failed(`more bytes than declared: ${where}`, { reason: 'network' });
+      const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(into.length * 2, total + bytes.length)));
+      into.copy(grown, 0, 0, total);
+      into = grown;
+    }
+    bytes.copy(into, total);
+    total += bytes.length;
+  });
+  return total === into.length ? into : into.subarray(0, total);
+}
+
+/** One hop's answer, whichever client fetched it. */
+interface Reply {
+  statusCode: number;
+  location: string | undefined;
+  discard(): void;
+  read(maxBytes: number, where: string): Promise<Buffer>;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function viaDispatcher(url: URL, headers: Record<string, string>, dispatcher: Dispatcher, deadline: AbortSignal, timeoutMs: number): Promise<Reply> {
+  const res = await request(url, { method: 'GET', headers, dispatcher, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return {
+    statusCode: res.statusCode,
+    location: first(res.headers.location),
+    discard: () => discard(res.body),
+    read: (maxBytes, where) => readCapped(res.body, res.headers['content-length'], maxBytes, where),
+  };
+}
+
+async function viaSocket(url: URL, headers: Record<string, string>, checked: Map<string, ResolvedAddress[]>, deadline: AbortSignal, timeoutMs: number): Promise<Reply> {
+  const res = await httpGet(url, { headers, lookup: pinnedLookup(checked, dnsLookup as LookupFunction), signal: deadline, idleMs: timeoutMs });
+  return { statusCode: res.statusCode, location: res.headers.location, discard: () => res.discard(), read: (maxBytes, where) => readSink(res, maxBytes, where) };
+}
+
 function toDownloadError(err: unknown, url: URL | undefined, deadline: AbortSignal): BotError {
   if (err instanceof BotError) return err;
   const where = url ? safeUrl(url) : '<url>';
@@ -149,20 +204,17 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = AbortSignal.timeout(timeoutMs);
   const checked = new Map<string, ResolvedAddress[]>();
-  const agent = opts.dispatcher
-    ? undefined
-    : new Agent({ connect: { lookup: pinnedLookup(checked, dnsLookup as LookupFunction), timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   let url: URL | undefined;
   try {
     url = parseHttpUrl(rawUrl);
     let headers = opts.headers ?? {};
     for (let hop = 0; ; hop++) {
       await guard(url, opts, checked);
-      const res = await request(url, { method: 'GET', headers, dispatcher: opts.dispatcher ?? agent, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const res = opts.dispatcher ? await viaDispatcher(url, headers, opts.dispatcher, deadline, timeoutMs) : await viaSocket(url, headers, checked, deadline, timeoutMs);
       const where = safeUrl(url);
       if (REDIRECT_STATUSES.has(res.statusCode)) {
-        discard(res.body);
-        const location = Array.isArray(res.headers.location) ? res.headers.location[0] : res.headers.location;
+        res.discard();
+        const location = res.location;
         if (!location) throw failed(`redirect without a location: ${where}`, { reason: 'redirects', status: res.statusCode });
         if (hop >= MAX_REDIRECTS) throw failed(`too many redirects: ${where}`, { reason: 'redirects' });
         const next = parseHttpUrl(new URL(location, url).href);
@@ -171,10 +223,10 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
         continue;
       }
       if (res.statusCode < 200 || res.statusCode >= 300) {
-        discard(res.body);
+        res.discard();
         throw failed(`HTTP ${res.statusCode} from ${where}`, { reason: 'status', status: res.statusCode });
       }
-      const bytes = await readCapped(res.body, res.headers['content-length'], opts.maxBytes, where);
+      const bytes = await res.read(opts.maxBytes, where);
       if (opts.kind === 'video') {
         const clip = sniffVideo(bytes);
         if (!clip) throw new UserInputError('IMAGE_INVALID', `not a video: ${where}`);
@@ -186,8 +238,6 @@ export async function downloadImage(rawUrl: string, opts: DownloadOptions): Prom
     }
   } catch (err) {
     throw toDownloadError(err, url, deadline);
-  } finally {
-    await agent?.destroy().catch(() => undefined);
   }
 }
 
