@@ -11,6 +11,8 @@ import type { RecordStore } from '../domain/stores.js';
 
 /** How long a progress snapshot may wait for its save (a task's later progress replaces it meanwhile). */
 export const PROGRESS_SAVE_DELAY_MS = 5000;
+/** Records handed to the store per event-loop turn when saving progress. */
+const SAVE_SLICE = 50;
 
 export class ProgressSaves {
   private readonly dirty = new Map<string, TaskRecord>();
@@ -41,20 +43,35 @@ export class ProgressSaves {
     this.dirty.delete(taskId);
   }
 
-  /** Save every waiting snapshot now (concurrently, so the store can commit them as one). */
+  /**
+   * Save every waiting snapshot now, a slice at a time: each slice is handed to the store in one
+   * turn (so it commits as one), and other work — answering notify POSTs — runs between slices
+   * instead of waiting for a thousand records to be encoded at once.
+   */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = [...this.dirty.values()].filter((r) => !r.finished && this.owns(r));
+    const batch = [...this.dirty.values()];
     this.dirty.clear();
-    const saving = Promise.all(
-      batch.map((record) =>
-        this.records.save(record).catch((err: unknown) => {
-          this.logger.warn({ err, taskId: record.taskId }, 'could not save task progress; the next poll brings it back');
-        }),
-      ),
-    ).then(() => undefined);
+    const saving = this.saveInSlices(batch);
     this.flushing = Promise.all([this.flushing, saving]).then(() => undefined);
     return this.flushing;
+  }
+
+  private async saveInSlices(batch: TaskRecord[]): Promise<void> {
+    const saves: Promise<void>[] = [];
+    for (let i = 0; i < batch.length; i += SAVE_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      // Checked when its turn comes: a record finished or released meanwhile is not written.
+      for (const record of batch.slice(i, i + SAVE_SLICE)) {
+        if (record.finished || !this.owns(record)) continue;
+        saves.push(
+          this.records.save(record).catch((err: unknown) => {
+            this.logger.warn({ err, taskId: record.taskId }, 'could not save task progress; the next poll brings it back');
+          }),
+        );
+      }
+    }
+    await Promise.all(saves);
   }
 }
