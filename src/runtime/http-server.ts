@@ -19,8 +19,8 @@ export interface HttpServerOptions {
   /** Secret path segment: POST /mj/notify/<secret>. */
   secret: string;
   logger: Logger;
-  /** Is the task one of ours? (fast store lookup) */
-  knows: (taskId: string) => Promise<boolean>;
+  /** Is the task one of ours? (a boolean when it can tell at once: the answer then goes out without waiting a turn) */
+  knows: (taskId: string) => boolean | Promise<boolean>;
   ingest: (task: Task) => Promise<unknown>;
   health: () => Promise<{ ok: boolean; [k: string]: unknown }>;
 }
@@ -113,7 +113,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       opts.logger.warn('notify body is not a task');
       return send(res, 400, { error: 'not a task' });
     }
-    if (!(await opts.knows(task.id))) {
+    const known = opts.knows(task.id);
+    if (!(typeof known === 'boolean' ? known : await known)) {
       opts.logger.info({ taskId: task.id }, 'notify for an unknown task');
       return send(res, 404, { error: 'unknown task' });
     }

@@ -108,10 +108,10 @@ export class MjService {
     return this.ctx.fleet ? this.ctx.fleet.route(task) : this.tracker.ingest(task);
   }
 
-  /** Is this one of our tasks? Open tasks are answered from memory; others need a store lookup. */
-  async knowsTask(taskId: string): Promise<boolean> {
+  /** Is this one of our tasks? Open tasks are answered from memory at once; others need a store lookup. */
+  knowsTask(taskId: string): boolean | Promise<boolean> {
     if (this.tracker.get(taskId)) return true;
-    return (await this.ctx.records.get(taskId)) !== undefined;
+    return this.ctx.records.get(taskId).then((record) => record !== undefined);
   }
 
   /** Resolves once the task is finished and its result delivered (or it is not followed by this process). */
