@@ -49,14 +49,16 @@ export function parseTaskFast(raw: unknown): Task | undefined {
   const buttons = fastButtons(raw.buttons);
   if (!buttons) return undefined;
   const task: Plain = { ...raw, id: idText, status: status ?? '', progress: progress == null ? '' : String(progress), properties: properties ?? {}, buttons, videoUrls: clipUrls(raw.videoUrls) };
+  // null becomes undefined (assigned, not deleted: a delete would turn the object into a slow dictionary).
   for (const key of STRING_FIELDS) {
     const v = raw[key];
-    if (v == null) delete task[key];
-    else if (typeof v !== 'string') return undefined;
+    if (v === null) task[key] = undefined;
+    else if (v !== undefined && typeof v !== 'string') return undefined;
   }
   for (const key of TIME_FIELDS) {
     const v = raw[key];
-    if (v == null || v === '') delete task[key];
+    if (v === undefined) continue;
+    if (v === null || v === '') task[key] = undefined;
     else if (finite(v)) task[key] = v;
     else if (typeof v === 'string') task[key] = Number(v);
     else return undefined;

@@ -170,8 +170,9 @@ export class Tracker {
 
   /** Serialize work per task so notify and poll never interleave on one record. */
   private withLock<T>(taskId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(taskId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
+    const prev = this.locks.get(taskId);
+    // Nothing running for this task (the usual case): start at once instead of a turn later.
+    const next = prev ? prev.then(fn, fn) : fn();
     const settled = next.catch(() => undefined);
     this.locks.set(taskId, settled);
     void settled.then(() => {
