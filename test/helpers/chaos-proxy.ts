@@ -69,7 +69,7 @@ export async function startChaosProxy(target: string): Promise<ChaosProxy> {
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     res.write('[');
     for (let sent = 0; sent < bytes && !res.destroyed; sent += chunk.length) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(chunk)) await drainedOrClosed(res);
     }
     if (!res.destroyed) res.end(']');
   };
@@ -158,4 +158,15 @@ export async function startChaosProxy(target: string): Promise<ChaosProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Wait for room in the socket, or for the client to go away (leaving no listener behind either way). */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
 }
