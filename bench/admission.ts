@@ -14,7 +14,6 @@ import type { ParkedJob } from '../src/core/domain/jobs.js';
 import type { TaskRecord } from '../src/core/domain/records.js';
 import type { Origin } from '../src/core/domain/types.js';
 import { silentLogger } from '../src/log.js';
-import { Serial } from '../src/runtime/atomic.js';
 import { openStore, type Store } from '../src/runtime/store.js';
 import { consoleOrigin, fmt, percentile, type BenchResult } from './util.js';
 
@@ -51,6 +50,17 @@ function mjbot(gate: AccessGate): Admitter {
       await gate.finished(recordOf(origin, taskId), 'delivered');
     },
   };
+}
+
+/** Runs async steps one at a time (how the pre-fix code serialized its writes, within one process only). */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(step, step);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
 }
 
 /** The pre-fix algorithm: read counters, then count the job in a later read-modify-write. */

@@ -126,17 +126,6 @@ export function memoryAtomic(mapOf: (physicalKey: string) => Map<string, unknown
   };
 }
 
-/** Runs async steps one at a time (transactions of one process queue up instead of colliding). */
-export class Serial {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(step: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(step, step);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 /**
  * Runs async steps one at a time per key: a step waits for the earlier steps that share a key
  * with it (so transactions of one process on the same keys queue up instead of colliding), while

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/log.js';
 import { createFleet } from '../../src/runtime/fleet.js';
 import type { Task } from '../../src/mj/schemas.js';
 
-const [redisUrl = '', cyclesArg = '40', proxy = 'slow'] = process.argv.slice(2);
+const { REDIS_URL: redisUrl = '', CYCLES: cyclesArg = '40', PROXY: proxy = 'slow' } = process.env;
 const prefix = `close-cycles-${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const listTasks = async (): Promise<Task[]> => {

@@ -4,43 +4,31 @@
  * closed connection in a tight loop, starving the event loop for good (CI hung for 90 minutes).
  * The cycles run in a child process, so a spin is seen as a process that never finishes.
  */
-import { spawn } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { exitOf, killAllBots, spawnBot } from '../helpers/bot-process.js';
 import { flushTestRedis, testRedisUrl } from '../helpers/redis.js';
 
 const REDIS_DB = 14;
-const script = new URL('./close-cycles.ts', import.meta.url).pathname;
 
-async function cycles(count: number, proxy: 'slow' | 'silent', withinMs: number): Promise<{ finished: boolean; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, testRedisUrl(REDIS_DB), String(count), proxy], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const finished = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve(false);
-    }, withinMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code === 0);
-    });
-  });
-  return { finished, output };
+async function cycles(count: number, proxy: 'slow' | 'silent', withinMs: number): Promise<{ code: number | null; output: string }> {
+  const child = spawnBot({ REDIS_URL: testRedisUrl(REDIS_DB), CYCLES: String(count), PROXY: proxy }, 'test/fleet/close-cycles.ts');
+  const exit = await exitOf(child, withinMs);
+  return { code: exit.code, output: exit.stdout + exit.stderr };
 }
 
+afterEach(() => killAllBots());
 afterAll(() => flushTestRedis(REDIS_DB));
 
 describe('closing a fleet in the middle of a poll tick', () => {
   it('ends every time, also while tasks settle around the close', async () => {
-    const { finished, output } = await cycles(100, 'slow', 50_000);
+    const { code, output } = await cycles(100, 'slow', 50_000);
     expect(output).toContain('done');
-    expect(finished).toBe(true);
+    expect(code).toBe(0);
   }, 55_000);
 
   it('does not wait for a proxy that never answers the tick', async () => {
-    const { finished, output } = await cycles(10, 'silent', 20_000);
+    const { code, output } = await cycles(10, 'silent', 20_000);
     expect(output).toContain('done');
-    expect(finished).toBe(true);
+    expect(code).toBe(0);
   }, 25_000);
 });

@@ -106,55 +106,56 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], declared: string | string[] | undefined, maxBytes: number, where: string): Promise<Buffer> {
-  const length = Number(Array.isArray(declared) ? declared[0] : declared);
-  if (Number.isFinite(length) && length > maxBytes) {
-    discard(body);
-    throw imageTooLarge(maxBytes, where);
-  }
-  // With a declared length the bytes go straight into one buffer of that size: the image is held
-  // once, not as chunks plus their concatenation (twice its size at the peak).
-  const declaredLength = Number.isSafeInteger(length) && length > 0 ? length : undefined;
-  const into = declaredLength === undefined ? undefined : Buffer.allocUnsafe(declaredLength);
-  const chunks: Buffer[] = [];
+/**
+ * A body collected into one buffer, refused past maxBytes: of the declared size when there is one
+ * (the image is held once, not as chunks plus their concatenation), else grown by doubling.
+ * Throws at once when the declared size is already too large.
+ */
+function bodyBuffer(declared: string | undefined, maxBytes: number, where: string): { add(bytes: Buffer): void; bytes(): Buffer } {
+  const length = Number(declared);
+  if (Number.isFinite(length) && length > maxBytes) throw imageTooLarge(maxBytes, where);
+  const fixed = Number.isSafeInteger(length) && length > 0 ? length : undefined;
+  let into = Buffer.allocUnsafe(fixed ?? Math.min(maxBytes, 1024 * 1024));
   let total = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    if (total + buf.length > maxBytes || (into && total + buf.length > into.length)) {
-      discard(body); // closes the connection: the rest is never read
-      if (total + buf.length > maxBytes) throw imageTooLarge(maxBytes, where);
-      throw failed(`more bytes than declared: ${where}`, { reason: 'network' });
-    }
-    if (into) buf.copy(into, total);
-    else chunks.push(buf);
-    total += buf.length;
-  }
-  if (into) return total === into.length ? into : into.subarray(0, total);
-  return Buffer.concat(chunks, total);
+  return {
+    add(bytes) {
+      if (total + bytes.length > maxBytes) throw imageTooLarge(maxBytes, where);
+      if (total + bytes.length > into.length) {
+        if (fixed !== undefined) throw failed(`more bytes than declared: ${where}`, { reason: 'network' });
+        const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(into.length * 2, total + bytes.length)));
+        into.copy(grown, 0, 0, total);
+        into = grown;
+      }
+      bytes.copy(into, total);
+      total += bytes.length;
+    },
+    bytes: () => (total === into.length ? into : into.subarray(0, total)),
+  };
 }
 
-/** The body into one buffer: of the declared size, or grown by doubling without one; refused past maxBytes. */
-async function readSink(res: GetResponse, maxBytes: number, where: string): Promise<Buffer> {
-  const length = Number(res.headers['content-length']);
-  if (Number.isFinite(length) && length > maxBytes) {
-    res.discard();
-    throw imageTooLarge(maxBytes, where);
+/** An undici body (outbound-proxy downloads); refusing it closes the connection, so the rest is never read. */
+async function readCapped(body: Dispatcher.ResponseData['body'], declared: string | string[] | undefined, maxBytes: number, where: string): Promise<Buffer> {
+  try {
+    const into = bodyBuffer(first(declared), maxBytes, where);
+    for await (const chunk of body) into.add(chunk as Buffer);
+    return into.bytes();
+  } catch (err) {
+    discard(body);
+    throw err;
   }
-  const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-  let into = Buffer.allocUnsafe(declared ?? Math.min(maxBytes, 1024 * 1024));
-  let total = 0;
-  await res.body((bytes) => {
-    if (total + bytes.length > maxBytes) throw imageTooLarge(maxBytes, where);
-    if (total + bytes.length > into.length) {
-      if (declared !== undefined) throw failed(`more bytes than declared: ${where}`, { reason: 'network' });
-      const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(into.length * 2, total + bytes.length)));
-      into.copy(grown, 0, 0, total);
-      into = grown;
-    }
-    bytes.copy(into, total);
-    total += bytes.length;
-  });
-  return total === into.length ? into : into.subarray(0, total);
+}
+
+/** A body read through http-get.ts's reused buffer; a refusal from the sink ends the exchange. */
+async function readSink(res: GetResponse, maxBytes: number, where: string): Promise<Buffer> {
+  let into: ReturnType<typeof bodyBuffer>;
+  try {
+    into = bodyBuffer(res.headers['content-length'], maxBytes, where);
+  } catch (err) {
+    res.discard();
+    throw err;
+  }
+  await res.body((bytes) => into.add(bytes));
+  return into.bytes();
 }
 
 /** One hop's answer, whichever client fetched it. */
