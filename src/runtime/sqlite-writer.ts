@@ -43,18 +43,23 @@ const close = (db: sqlite3.Database): Promise<void> => new Promise((resolve, rej
 /** A SQL string literal. Values are JSON (control characters escaped), keys are ids: no NUL reaches here. */
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
-/** The whole group as one script: one transaction, one call into the driver. */
+/**
+ * The whole group as one script: one transaction, one call into the driver. Built by `+=` (a rope
+ * the driver flattens once): joining arrays of large two-byte strings (any emoji or CJK text in a
+ * record makes its JSON one) costs several times more.
+ */
 export function commitScript(all: readonly RawOp[]): string {
-  const ops = lastPerKey(all);
-  for (const op of ops) if (op.key.includes('\0') || ('raw' in op && op.raw.includes('\0'))) throw new Error('NUL character in a store key or value');
-  const sets = ops.flatMap((op) => ('raw' in op ? [`(${literal(op.key)}, ${literal(op.raw)})`] : []));
-  const deletes = ops.flatMap((op) => ('delete' in op ? [literal(op.key)] : []));
-  return [
-    'BEGIN IMMEDIATE;',
-    ...(sets.length > 0 ? [`INSERT INTO keyv (key, value) VALUES ${sets.join(', ')} ON CONFLICT(key) DO UPDATE SET value = excluded.value;`] : []),
-    ...(deletes.length > 0 ? [`DELETE FROM keyv WHERE key IN (${deletes.join(', ')});`] : []),
-    'COMMIT;',
-  ].join('\n');
+  let sets = '';
+  let deletes = '';
+  for (const op of lastPerKey(all)) {
+    if (op.key.includes('\0') || ('raw' in op && op.raw.includes('\0'))) throw new Error('NUL character in a store key or value');
+    if ('raw' in op) sets += `${sets ? ', ' : ''}(${literal(op.key)}, ${literal(op.raw)})`;
+    else deletes += `${deletes ? ', ' : ''}${literal(op.key)}`;
+  }
+  let script = 'BEGIN IMMEDIATE;\n';
+  if (sets) script += `INSERT INTO keyv (key, value) VALUES ${sets} ON CONFLICT(key) DO UPDATE SET value = excluded.value;\n`;
+  if (deletes) script += `DELETE FROM keyv WHERE key IN (${deletes});\n`;
+  return `${script}COMMIT;`;
 }
 
 export async function sqliteWriter(path: string, busyTimeoutMs: number): Promise<SqliteWriter> {

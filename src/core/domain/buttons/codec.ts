@@ -50,15 +50,20 @@ function fromB64(text: string): Buffer | undefined {
   return bytes.toString('base64url') === text ? bytes : undefined;
 }
 
+const NUMBER_BYTES: number[] = [];
+
 /** Bytes needed for any number of `digits` decimal digits (fixed per count, so lengths are predictable). */
 function numberBytes(digits: number): number {
-  return Math.ceil((10n ** BigInt(digits) - 1n).toString(16).length / 2);
+  return (NUMBER_BYTES[digits] ??= Math.ceil((10n ** BigInt(digits) - 1n).toString(16).length / 2));
 }
 
 function packTaskNumber(taskId: string): Buffer | undefined {
   if (!DIGITS.test(taskId)) return undefined;
-  const hex = BigInt(taskId).toString(16).padStart(numberBytes(taskId.length) * 2, '0');
-  return Buffer.concat([Buffer.of(taskId.length), Buffer.from(hex, 'hex')]);
+  const bytes = numberBytes(taskId.length);
+  const packed = Buffer.alloc(1 + bytes);
+  packed[0] = taskId.length;
+  packed.write(BigInt(taskId).toString(16).padStart(bytes * 2, '0'), 1, 'hex');
+  return packed;
 }
 
 /** Parse `count · number` that fills `bytes` exactly; undefined if it does not. */
@@ -84,12 +89,23 @@ export function createButtonCodec(opts: { secret: string | Buffer; store: Store;
   const macMatches = (tag: string, content: Buffer | string, given: Buffer): boolean =>
     given.length === MAC_BYTES && timingSafeEqual(mac(tag, content), given);
 
+  // A task's buttons are encoded together: its number is packed once for all of them.
+  let lastTask: { id: string; packed: Buffer | undefined } | undefined;
+  const taskNumber = (taskId: string): Buffer | undefined =>
+    (lastTask?.id === taskId ? lastTask : (lastTask = { id: taskId, packed: packTaskNumber(taskId) })).packed;
+
   function encodeDirect(taskId: string, customId: string): string | undefined {
     const packed = packCustomId(customId);
-    const task = packTaskNumber(taskId);
+    const task = packed && taskNumber(taskId);
     if (!packed || !task) return undefined;
-    const body = Buffer.concat([Buffer.of(packed[0]), packed[1], task]);
-    const payload = `A${Buffer.concat([body, mac('A', body)]).toString('base64url')}`;
+    // opcode · fields · task number · MAC, written into one buffer.
+    const bodyLength = 1 + packed[1].length + task.length;
+    const bytes = Buffer.allocUnsafe(bodyLength + MAC_BYTES);
+    bytes[0] = packed[0];
+    packed[1].copy(bytes, 1);
+    task.copy(bytes, 1 + packed[1].length);
+    mac('A', bytes.subarray(0, bodyLength)).copy(bytes, bodyLength);
+    const payload = `A${bytes.toString('base64url')}`;
     return payload.length <= MAX_PAYLOAD_BYTES ? payload : undefined;
   }
 

@@ -50,6 +50,8 @@ const TEMPLATES: readonly string[] = [
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Compiled {
+  /** The literal text before the first placeholder: a cheap test before the regex. */
+  head: string;
   regex: RegExp;
   /** Placeholders in order of appearance. */
   slots: ('i' | 'u')[];
@@ -65,26 +67,31 @@ const COMPILED: Compiled[] = TEMPLATES.map((template) => {
   const slots = [...template.matchAll(/\{([iu])\}/g)].map((m) => m[1] as 'i' | 'u');
   const groups = slots.map((slot) => (slot === 'i' ? '([0-9])' : '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'));
   const source = pieces.map((piece, i) => escapeRegex(piece) + (groups[i] ?? '')).join('');
-  return { regex: new RegExp(`^${source}$`), slots, pieces };
+  return { head: pieces[0] ?? '', regex: new RegExp(`^${source}$`), slots, pieces };
 });
 
 /** Bytes a template's fields take: 1 per index digit, 16 per uuid. */
 export function fieldBytes(opcode: number): number | undefined {
-  const compiled = COMPILED[opcode];
-  return compiled ? compiled.slots.reduce((sum, slot) => sum + (slot === 'i' ? 1 : 16), 0) : undefined;
+  return FIELD_BYTES[opcode];
 }
+
+const FIELD_BYTES = COMPILED.map((compiled) => compiled.slots.reduce((sum, slot) => sum + (slot === 'i' ? 1 : 16), 0));
 
 /** customId → [opcode, packed fields], or undefined when no template reproduces it exactly. */
 export function packCustomId(customId: string): [number, Buffer] | undefined {
   for (let opcode = 0; opcode < COMPILED.length; opcode++) {
     const compiled = COMPILED[opcode];
-    const match = compiled?.regex.exec(customId);
-    if (!compiled || !match) continue;
-    const fields = compiled.slots.map((slot, i) => {
+    if (!compiled || !customId.startsWith(compiled.head)) continue;
+    const match = compiled.regex.exec(customId);
+    if (!match) continue;
+    const fields = Buffer.allocUnsafe(fieldBytes(opcode) ?? 0);
+    let offset = 0;
+    compiled.slots.forEach((slot, i) => {
       const value = match[i + 1] ?? '';
-      return slot === 'i' ? Buffer.of(Number(value)) : Buffer.from(value.replaceAll('-', ''), 'hex');
+      if (slot === 'i') fields[offset++] = Number(value);
+      else offset += fields.write(value.replaceAll('-', ''), offset, 'hex');
     });
-    return [opcode, Buffer.concat(fields)];
+    return [opcode, fields];
   }
   return undefined;
 }
