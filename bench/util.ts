@@ -93,9 +93,11 @@ export async function startByteCounter(targetUrl: string): Promise<ByteCounter> 
 }
 
 /** Run `npx tsx <script> <args>` and parse the last stdout line as JSON. */
-export function runChild<T>(script: string, args: string[], timeoutMs = 60_000): Promise<T> {
+export function runChild<T>(script: string, args: string[], timeoutMs = 60_000, prefix: string[] = []): Promise<T> {
+  // `prefix`: a command the child runs under (e.g. taskset -c 1).
+  const [command, ...commandArgs] = [...prefix, process.execPath, '--expose-gc', '--import', 'tsx', script, ...args];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], { timeout: timeoutMs, maxBuffer: 4 * MB }, (err, stdout, stderr) => {
+    execFile(command!, commandArgs, { timeout: timeoutMs, maxBuffer: 4 * MB }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`${script} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
       const last = stdout.trim().split('\n').pop() ?? '';
       try {

@@ -50,52 +50,68 @@ function secretMatcher(secret: string): (given: string) => boolean {
 }
 
 const OK_BODY = JSON.stringify({ ok: true });
+const NOTIFY_PATH = /^\/mj\/notify\/([^/]+)$/;
 
-/** The body, by 'data' events (an async iterator costs a few promises per chunk on every POST). */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > max) return Promise.resolve('too-large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > max) {
-        req.off('data', onData);
-        req.pause();
-        resolve('too-large');
-      } else chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once('error', reject);
-    // The sender went away before the end: nothing to answer (a no-op once the body was read).
-    req.once('close', () => resolve('aborted'));
+/**
+ * The body, by 'data' and 'end' callbacks: the notify path is the hot one (a proxy's whole notify
+ * pool), and a promise or an async iterator per POST costs it measurably. A request that is
+ * aborted never calls `done` (nobody is left to answer); with no 'error' listener, node does not
+ * emit the abort as an error.
+ */
+function readBody(req: IncomingMessage, max: number, done: (body: Buffer | 'too-large') => void): void {
+  if (Number(req.headers['content-length'] ?? 0) > max) return done('too-large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer): void => {
+    size += chunk.length;
+    if (size <= max) return void chunks.push(chunk);
+    req.off('data', onData);
+    req.pause();
+    done('too-large');
+  };
+  req.on('data', onData);
+  req.on('end', () => {
+    if (size <= max) done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
   });
 }
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
-  const routes: RouteHandler[] = [];
+  const routes = new Map<string, RouteHandler>();
   const sameSecret = secretMatcher(opts.secret);
+  const failed = (res: ServerResponse) => (err: unknown): void => {
+    opts.logger.error({ err }, 'notify server error');
+    send(res, 500, { error: 'internal' });
+  };
+
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      opts.logger.error({ err }, 'notify server error');
-      send(res, 500, { error: 'internal' });
-    });
+    try {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (req.method === 'GET' && path === '/healthz') {
+        opts.health().then((health) => send(res, health.ok ? 200 : 503, health), failed(res));
+        return;
+      }
+      const route = routes.get(path);
+      if (route) return void route.handle(req, res).catch(failed(res));
+      notify(req, res, path);
+    } catch (err) {
+      failed(res)(err);
+    }
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (req.method === 'GET' && path === '/healthz') {
-      const health = await opts.health();
-      return send(res, health.ok ? 200 : 503, health);
-    }
-    for (const route of routes) if (await route(req, res)) return;
-    const match = /^\/mj\/notify\/([^/]+)$/.exec(path);
+  function notify(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const match = NOTIFY_PATH.exec(path);
     if (!match || !sameSecret(match[1] ?? '')) return send(res, 404, { error: 'not found' });
     if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
-    const body = await readBody(req, NOTIFY_MAX_BYTES);
-    if (body === 'aborted') return;
+    readBody(req, NOTIFY_MAX_BYTES, (body) => {
+      try {
+        onBody(res, body);
+      } catch (err) {
+        failed(res)(err);
+      }
+    });
+  }
+
+  function onBody(res: ServerResponse, body: Buffer | 'too-large'): void {
     if (body === 'too-large') {
       opts.logger.warn({ path: '/mj/notify/…' }, 'notify body too large');
       res.setHeader('connection', 'close');
@@ -114,7 +130,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       return send(res, 400, { error: 'not a task' });
     }
     const known = opts.knows(task.id);
-    if (!(typeof known === 'boolean' ? known : await known)) {
+    if (typeof known === 'boolean') return answer(res, task, known);
+    known.then((yes) => answer(res, task, yes), failed(res));
+  }
+
+  function answer(res: ServerResponse, task: Task, known: boolean): void {
+    if (!known) {
       opts.logger.info({ taskId: task.id }, 'notify for an unknown task');
       return send(res, 404, { error: 'unknown task' });
     }
@@ -144,7 +165,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   return {
     url: `http://${host}:${address.port}`,
     server,
-    addRoute: (handler) => routes.push(handler),
+    addRoute: (route) => void routes.set(route.path, route),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

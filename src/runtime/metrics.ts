@@ -103,16 +103,17 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
 
 /** `GET /metrics`, a route of the HTTP server. */
 export function metricsRoute(metrics: Metrics, path = '/metrics'): RouteHandler {
-  return async (req, res) => {
-    if ((req.url ?? '/').split('?')[0] !== path) return false;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return true;
-    }
-    const { contentType, body } = await metrics.render();
-    res.writeHead(200, { 'content-type': contentType });
-    res.end(req.method === 'HEAD' ? undefined : body);
-    return true;
+  return {
+    path,
+    async handle(req, res) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { allow: 'GET, HEAD' }).end();
+        return;
+      }
+      const { contentType, body } = await metrics.render();
+      res.writeHead(200, { 'content-type': contentType });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    },
   };
 }
 

@@ -36,31 +36,24 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export function webhookRoute(opts: { path: string; secret: string; logger: Logger; handle: (update: Update) => Promise<void> }): RouteHandler {
-  return async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== opts.path) return false;
-    if (req.method !== 'POST') {
-      send(res, 405, { error: 'method not allowed' });
-      return true;
-    }
-    if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], opts.secret)) {
-      opts.logger.warn('telegram webhook call without the right secret token');
-      send(res, 403, { error: 'forbidden' });
-      return true;
-    }
-    const body = await readBody(req);
-    let update: Update | undefined;
-    try {
-      update = body ? (JSON.parse(body.toString('utf8')) as Update) : undefined;
-    } catch {
-      update = undefined;
-    }
-    if (!update || typeof update.update_id !== 'number') {
-      send(res, 400, { error: 'not an update' });
-      return true;
-    }
-    send(res, 200, { ok: true });
-    opts.handle(update).catch((err: unknown) => opts.logger.error({ err }, 'telegram webhook update failed'));
-    return true;
+  return {
+    path: opts.path,
+    async handle(req, res) {
+      if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
+      if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], opts.secret)) {
+        opts.logger.warn('telegram webhook call without the right secret token');
+        return send(res, 403, { error: 'forbidden' });
+      }
+      const body = await readBody(req);
+      let update: Update | undefined;
+      try {
+        update = body ? (JSON.parse(body.toString('utf8')) as Update) : undefined;
+      } catch {
+        update = undefined;
+      }
+      if (!update || typeof update.update_id !== 'number') return send(res, 400, { error: 'not an update' });
+      send(res, 200, { ok: true });
+      opts.handle(update).catch((err: unknown) => opts.logger.error({ err }, 'telegram webhook update failed'));
+    },
   };
 }

@@ -225,8 +225,11 @@ export interface ServiceObserver {
   resultSettled?(record: TaskRecord, outcome: 'delivered' | 'undeliverable'): void;
 }
 
-/** An HTTP route (Telegram webhook, /metrics): return true when it handled the request. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean> | boolean;
+/** An HTTP route (Telegram webhook, /metrics): the requests to exactly `path` (query aside) are its own. */
+export interface RouteHandler {
+  path: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
 
 /** A readiness check (/healthz): true = up. A check that throws or hangs counts as down. */
 export type HealthCheck = () => Promise<boolean> | boolean;
