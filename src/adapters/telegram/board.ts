@@ -2,7 +2,8 @@
  * The session board of a busy group: one message that lists who is drawing (with progress) and
  * who waits, instead of a status message per job. It is edited at most every `intervalMs`, only
  * when the group's budget has room for progress (results go first), and deleted once nobody is
- * left on it (deleting is not a message, so it costs no budget).
+ * left on it (deleting is not a message, so it costs no budget). Its message id is stored, so a
+ * restarted process edits (and finally deletes) the same message instead of leaving it stale.
  */
 import { progressBar } from '../../core/domain/views.js';
 import type { Locale, TaskView } from '../../core/domain/types.js';
@@ -25,6 +26,8 @@ interface GroupBoard {
   lines: Map<string, BoardLine>;
   locale: Locale;
   messageId?: number;
+  /** The stored message id (from before a restart) was looked up. */
+  adopted: boolean;
   /** What the message shows now (skips edits that change nothing). */
   shown?: string;
   lastAt: number;
@@ -34,6 +37,10 @@ interface GroupBoard {
   /** Flushes of one board run one after another (never two board messages). */
   chain: Promise<unknown>;
 }
+
+/** How long a board's message id is kept in the store (a drawing session lasts hours, not days). */
+const BOARD_TTL_MS = 24 * 60 * 60 * 1000;
+const boardKey = (chatId: number): string => `board:${chatId}`;
 
 /** How soon a board that found no room looks again. */
 const NO_ROOM_RETRY_MS = 1000;
@@ -60,10 +67,17 @@ export class SessionBoard {
     this.schedule(chatId, board);
   }
 
-  /** The job's result is out (or it ended): take its line off. */
+  /**
+   * The job's result is out (or it ended): take its line off. A job of a board this process has
+   * not seen (it restarted) may leave a board message behind: a board is looked up after one
+   * interval, when the other jobs' progress had its time to put their lines back, and deleted
+   * if it is still empty.
+   */
   remove(chatId: number, key: string): void {
-    const board = this.groups.get(chatId);
-    if (!board?.lines.delete(key)) return;
+    const known = this.groups.get(chatId);
+    if (known && !known.lines.delete(key)) return;
+    const board = known ?? this.board(chatId);
+    if (!known) board.lastAt = this.clock.now();
     this.schedule(chatId, board);
   }
 
@@ -75,7 +89,7 @@ export class SessionBoard {
   private board(chatId: number): GroupBoard {
     let board = this.groups.get(chatId);
     if (!board) {
-      board = { lines: new Map(), locale: this.shared.locale, lastAt: -Infinity, retryAt: 0, scheduled: false, chain: Promise.resolve() };
+      board = { lines: new Map(), locale: this.shared.locale, adopted: false, lastAt: -Infinity, retryAt: 0, scheduled: false, chain: Promise.resolve() };
       this.groups.set(chatId, board);
     }
     return board;
@@ -99,9 +113,16 @@ export class SessionBoard {
 
   /** Show the board as it is now; true when it should be tried again later. */
   private async flush(chatId: number, board: GroupBoard): Promise<boolean> {
-    const api = this.shared.api;
+    const { api, state } = this.shared;
+    if (!board.adopted) {
+      board.adopted = true;
+      board.messageId ??= await state.get<number>(boardKey(chatId)).catch(() => undefined);
+    }
     if (board.lines.size === 0) {
-      if (board.messageId !== undefined) await api.deleteMessage(chatId, board.messageId).catch(() => undefined);
+      if (board.messageId !== undefined) {
+        await api.deleteMessage(chatId, board.messageId).catch(() => undefined);
+        await state.delete(boardKey(chatId)).catch(() => undefined);
+      }
       this.groups.delete(chatId);
       return false;
     }
@@ -125,7 +146,10 @@ export class SessionBoard {
           board.messageId = undefined;
         }
       }
-      if (board.messageId === undefined) board.messageId = (await api.sendMessage(chatId, text, { parse_mode: 'HTML' })).message_id;
+      if (board.messageId === undefined) {
+        board.messageId = (await api.sendMessage(chatId, text, { parse_mode: 'HTML' })).message_id;
+        await state.set(boardKey(chatId), board.messageId, BOARD_TTL_MS).catch((err: unknown) => this.shared.logger.debug({ err, chatId }, 'board message id not stored'));
+      }
     });
     board.shown = text;
     return board.lines.size === 0 || render(board) !== text;

@@ -84,6 +84,8 @@ export class TelegramPresenter implements Presenter {
   async update(ref: MessageRef, view: TaskView): Promise<void> {
     if (view.final) this.quiet.end(ref);
     else if (isQuiet(ref)) return this.quiet.show(ref, view);
+    // Counted again after a restart (the live set is this process's own): idempotent.
+    else this.quiet.track(ref);
     // Flood control: progress gives way; the first queued view waits as an acknowledgement, a
     // final view in the first lane (both in the API transformer).
     const chatId = Number(ref.chat.chatId);
