@@ -161,7 +161,7 @@ export async function startChaosProxy(target: string): Promise<ChaosProxy> {
 }
 
 /** Wait for room in the socket, or for the client to go away (leaving no listener behind either way). */
-function drainedOrClosed(res: ServerResponse): Promise<void> {
+export function drainedOrClosed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done).off('close', done);

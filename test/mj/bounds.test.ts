@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MjError } from '../../src/errors.js';
 import { MjClient } from '../../src/mj/client.js';
+import { drainedOrClosed } from '../helpers/chaos-proxy.js';
 
 const servers: Server[] = [];
 const clients: MjClient[] = [];
@@ -73,7 +74,7 @@ describe('bounds on proxy answers', () => {
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       while (written < total && !res.destroyed) {
         written += chunk.length;
-        if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+        if (!res.write(chunk)) await drainedOrClosed(res);
       }
       if (!res.destroyed) {
         finished = true;
