@@ -189,6 +189,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     health,
     routes: serveHttp ? { add: (route) => (http ? http.addRoute(route) : earlyRoutes.push(route)) } : undefined,
     state: adapterState(store, platform),
+    peers: fleet !== undefined,
     secretFor,
     fetchImage: downloadImage,
     maxImageBytes: config.MAX_IMAGE_BYTES,

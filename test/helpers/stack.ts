@@ -107,6 +107,7 @@ export function adapterDepsOf(stack: Pick<Stack, 'service' | 'store'>, platform:
     metrics: noMetrics,
     health: { register: () => undefined },
     state: adapterState(stack.store, platform),
+    peers: false,
     secretFor: (purpose) => `test-secret-${purpose}`,
     fetchImage: downloadImage,
     maxImageBytes: 20 * 1024 * 1024,

@@ -57,6 +57,12 @@ export class SessionBoard {
     private readonly intervalMs: number,
     /** Results a group still waits for: edits leave them their share of its budget. */
     private readonly outstanding: (chatId: number) => number,
+    /**
+     * Store each board's message id and take it over after a restart. Off in a fleet: there a
+     * stored board may be another live process's, and two processes editing (and finally
+     * deleting) one message would undo each other's lines; each process keeps its own board.
+     */
+    private readonly remember = true,
   ) {}
 
   /** Put (or refresh) a job's line on its group's board. */
@@ -75,7 +81,7 @@ export class SessionBoard {
    */
   remove(chatId: number, key: string): void {
     const known = this.groups.get(chatId);
-    if (known && !known.lines.delete(key)) return;
+    if (known ? !known.lines.delete(key) : !this.remember) return;
     const board = known ?? this.board(chatId);
     if (!known) board.lastAt = this.clock.now();
     this.schedule(chatId, board);
@@ -116,12 +122,12 @@ export class SessionBoard {
     const { api, state } = this.shared;
     if (!board.adopted) {
       board.adopted = true;
-      board.messageId ??= await state.get<number>(boardKey(chatId)).catch(() => undefined);
+      if (this.remember) board.messageId ??= await state.get<number>(boardKey(chatId)).catch(() => undefined);
     }
     if (board.lines.size === 0) {
       if (board.messageId !== undefined) {
         await api.deleteMessage(chatId, board.messageId).catch(() => undefined);
-        await state.delete(boardKey(chatId)).catch(() => undefined);
+        if (this.remember) await state.delete(boardKey(chatId)).catch(() => undefined);
       }
       this.groups.delete(chatId);
       return false;
@@ -148,7 +154,7 @@ export class SessionBoard {
       }
       if (board.messageId === undefined) {
         board.messageId = (await api.sendMessage(chatId, text, { parse_mode: 'HTML' })).message_id;
-        await state.set(boardKey(chatId), board.messageId, BOARD_TTL_MS).catch((err: unknown) => this.shared.logger.debug({ err, chatId }, 'board message id not stored'));
+        if (this.remember) await state.set(boardKey(chatId), board.messageId, BOARD_TTL_MS).catch((err: unknown) => this.shared.logger.debug({ err, chatId }, 'board message id not stored'));
       }
     });
     board.shown = text;

@@ -97,7 +97,7 @@ export function createTelegramAdapter(deps: AdapterDeps, config: TelegramConfig)
   });
 
   const shared: Shared = { api: bot.api, service, state: deps.state, logger, locale: deps.locale, budget, apiRoot, token, maxImageBytes: deps.maxImageBytes };
-  const quiet = new QuietMode(shared, config.clock ?? realClock, config.busyGroupJobs ?? BUSY_GROUP_JOBS, config.boardIntervalMs ?? 10_000);
+  const quiet = new QuietMode(shared, config.clock ?? realClock, config.busyGroupJobs ?? BUSY_GROUP_JOBS, config.boardIntervalMs ?? 10_000, !deps.peers);
   const presenter = new TelegramPresenter(shared, config.minUpdateIntervalMs ?? 2000, quiet);
   service.attach(presenter);
   let runner: RunnerHandle | undefined;

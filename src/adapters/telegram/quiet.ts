@@ -39,8 +39,10 @@ export class QuietMode {
     private readonly clock: BudgetClock,
     private readonly threshold: number,
     boardIntervalMs: number,
+    /** Keep each group's board across restarts (not when other processes share the store). */
+    rememberBoards: boolean,
   ) {
-    this.board = new SessionBoard(shared, clock, boardIntervalMs, (chatId) => this.liveIn(chatId));
+    this.board = new SessionBoard(shared, clock, boardIntervalMs, (chatId) => this.liveIn(chatId), rememberBoards);
   }
 
   /** Jobs of a group still waiting for their result (each will need a message of the group's budget). */

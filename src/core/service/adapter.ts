@@ -28,6 +28,12 @@ export interface AdapterDeps {
   routes?: { add(route: RouteHandler): void };
   /** This adapter's own persistent key-value space. */
   state: KeyValue;
+  /**
+   * Other bot processes use the same store at the same time (a fleet on Redis). Then what one
+   * process stored about its own view of a chat (e.g. which message is its session board) may be
+   * another live process's, and is not taken over after a restart.
+   */
+  peers: boolean;
   /** A secret derived from the bot secret for `purpose` (scrubbed from logs like configured ones). */
   secretFor(purpose: string): string;
   /** Size-capped, SSRF-guarded downloads of images users link or attach. */
