@@ -70,12 +70,12 @@ const COMPILED: Compiled[] = TEMPLATES.map((template) => {
   return { head: pieces[0] ?? '', regex: new RegExp(`^${source}$`), slots, pieces };
 });
 
+const FIELD_BYTES = COMPILED.map((compiled) => compiled.slots.reduce((sum, slot) => sum + (slot === 'i' ? 1 : 16), 0));
+
 /** Bytes a template's fields take: 1 per index digit, 16 per uuid. */
 export function fieldBytes(opcode: number): number | undefined {
   return FIELD_BYTES[opcode];
 }
-
-const FIELD_BYTES = COMPILED.map((compiled) => compiled.slots.reduce((sum, slot) => sum + (slot === 'i' ? 1 : 16), 0));
 
 /** customId → [opcode, packed fields], or undefined when no template reproduces it exactly. */
 export function packCustomId(customId: string): [number, Buffer] | undefined {
