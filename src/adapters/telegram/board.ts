@@ -62,7 +62,7 @@ export class SessionBoard {
      * stored board may be another live process's, and two processes editing (and finally
      * deleting) one message would undo each other's lines; each process keeps its own board.
      */
-    private readonly remember = true,
+    private readonly remember: boolean,
   ) {}
 
   /** Put (or refresh) a job's line on its group's board. */

@@ -36,8 +36,9 @@ export async function buttonRows(ctx: Pick<ServiceContext, 'clientFor' | 'codec'
   const caps = await ctx.clientFor().capabilities();
   const buttons = withOssButtons(task, caps.flavour);
   const rows = layoutButtons(buttons, (id) => caps.canPress(id));
-  // Every payload of the task at once (one await for all), then back into the rows.
-  const payloads = await Promise.all(rows.flat().map((info) => ctx.codec.encode(record.taskId, info.customId)));
-  let next = 0;
-  return rows.map((row) => row.map((info) => ({ payload: payloads[next++] ?? '', label: info.label, emoji: info.emoji, style: info.style })));
+  return Promise.all(
+    rows.map((row) =>
+      Promise.all(row.map(async (info) => ({ payload: await ctx.codec.encode(record.taskId, info.customId), label: info.label, emoji: info.emoji, style: info.style }))),
+    ),
+  );
 }
